@@ -1,0 +1,29 @@
+// Creates the Piscina pool of lookup workers. Every setting here answers a known pitfall:
+// a bounded queue, threads that never idle out, and the index shared, not copied.
+import { Piscina } from 'piscina'
+import type { SharedLineIndex } from '@line-server/shared'
+import type { LookupWorkerData } from './worker.js'
+
+export interface LookupPoolOptions {
+  readonly dataPath: string
+  readonly index: SharedLineIndex
+  /** Worker threads; each holds its own fd on the data file. */
+  readonly threads: number
+  /** Batches that may wait for a worker before `run` rejects; the engine bounds lookups before this. */
+  readonly maxQueuedBatches: number
+}
+
+export function createLookupPool (options: LookupPoolOptions): Piscina {
+  const workerData: LookupWorkerData = { dataPath: options.dataPath, index: options.index }
+  return new Piscina({
+    filename: new URL('./worker.js', import.meta.url).href,
+    // The SharedArrayBuffer inside workerData is shared by reference with every worker.
+    workerData,
+    minThreads: options.threads,
+    maxThreads: options.threads,
+    idleTimeout: Number.MAX_SAFE_INTEGER,
+    maxQueue: options.maxQueuedBatches,
+    // The lookup is synchronous (readSync); more than one task per worker only adds latency.
+    concurrentTasksPerWorker: 1
+  })
+}

@@ -1,0 +1,63 @@
+// Builds the Koa app: timing and metrics outermost, then the error mapper, then the routes.
+// Knows nothing about sockets or start-up; main.ts wires it to a server.
+import Koa from 'koa'
+import Router from '@koa/router'
+import type { LineCache } from './cache.js'
+import type { Logger } from './logger.js'
+import type { ServerMetrics, ServingCounters } from './metrics.js'
+import type { ServingState } from './serving-state.js'
+import { createErrorMiddleware } from './http/error-middleware.js'
+import { createLinesRoute } from './http/lines-route.js'
+import { methodGuard } from './http/method-guard.js'
+
+export interface AppDependencies {
+  readonly state: ServingState
+  readonly cache: LineCache
+  readonly counters: ServingCounters
+  readonly metrics: ServerMetrics
+  readonly logger: Logger
+  /** Log one line per request (method, path, status, ms). */
+  readonly accessLog: boolean
+}
+
+export function createApp (deps: AppDependencies): Koa {
+  const { state, counters, metrics, logger } = deps
+  const app = new Koa()
+  // Errors are answered by the error middleware; koa's own logging of them would duplicate it.
+  app.silent = true
+  const router = new Router()
+  router.get('/lines/:n', createLinesRoute(state, deps.cache, counters))
+  router.get('/healthz', (ctx) => { ctx.body = { status: 'ok' } })
+  router.get('/readyz', (ctx) => {
+    const ready = state.source !== undefined && !state.shuttingDown
+    ctx.status = ready ? 200 : 503
+    ctx.body = { status: ready ? 'ready' : state.shuttingDown ? 'shutting-down' : 'starting' }
+  })
+  router.get('/metrics', async (ctx) => {
+    ctx.set('Content-Type', metrics.registry.contentType)
+    ctx.body = await metrics.registry.metrics()
+  })
+
+  app.use(async function timing (ctx, next) {
+    const started = process.hrtime.bigint()
+    counters.requestsInFlight++
+    try {
+      await next()
+    } finally {
+      counters.requestsInFlight--
+      const seconds = Number(process.hrtime.bigint() - started) / 1e9
+      const route = (ctx as { _matchedRoute?: string })._matchedRoute ?? 'unmatched'
+      metrics.observeRequest(route, ctx.status, seconds)
+      if (deps.accessLog) logger.log('info', 'request', { method: ctx.method, path: ctx.path.slice(0, 200), status: ctx.status, ms: seconds * 1000 })
+    }
+  })
+  app.use(async function commonHeaders (ctx, next) {
+    ctx.set('X-Content-Type-Options', 'nosniff')
+    if (state.shuttingDown) ctx.set('Connection', 'close')
+    await next()
+  })
+  app.use(createErrorMiddleware(logger))
+  app.use(router.routes())
+  app.use(methodGuard)
+  return app
+}

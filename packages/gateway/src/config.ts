@@ -1,0 +1,84 @@
+// The `serve` command's options: each a flag and an env var, validated once at start-up into a
+// frozen, typed ServerConfig. Every problem is reported together.
+import { availableParallelism } from 'node:os'
+import { parseCommandLine, type OptionSpec } from '@line-server/shared'
+import { INDEX_OPTIONS, resolveUserPath } from '@line-server/indexer'
+
+export const SERVE_OPTIONS: readonly OptionSpec[] = [
+  { flag: 'port', env: 'PORT', kind: 'integer', min: 0, max: 65535, default: 8080, description: 'TCP port to listen on (0 picks a free one)' },
+  { flag: 'host', env: 'HOST', kind: 'string', default: '0.0.0.0', description: 'address to listen on' },
+  { flag: 'cache-bytes', env: 'LINE_SERVER_CACHE_BYTES', kind: 'bytes', min: 0, default: 64 * 1024 * 1024, description: 'LRU cache budget for hot lines in bytes (0 disables)' },
+  { flag: 'cache-max-line-bytes', env: 'LINE_SERVER_CACHE_MAX_LINE_BYTES', kind: 'bytes', min: 0, default: 64 * 1024, description: 'lines longer than this bypass the cache' },
+  { flag: 'threads', env: 'LINE_SERVER_THREADS', kind: 'integer', min: 1, max: 256, default: Math.min(4, availableParallelism()), description: 'engine worker threads reading the file' },
+  { flag: 'max-pending', env: 'LINE_SERVER_MAX_PENDING', kind: 'integer', min: 1, max: 10_000_000, default: 16384, description: 'lookups queued before new ones get 503 + Retry-After' },
+  { flag: 'batch-max-lines', env: 'LINE_SERVER_BATCH_MAX_LINES', kind: 'integer', min: 1, max: 65536, default: 256, description: 'most lines sent to a worker in one task' },
+  { flag: 'headers-timeout-ms', env: 'LINE_SERVER_HEADERS_TIMEOUT_MS', kind: 'integer', min: 1, max: 3_600_000, default: 10_000, description: 'time a client has to send request headers' },
+  { flag: 'request-timeout-ms', env: 'LINE_SERVER_REQUEST_TIMEOUT_MS', kind: 'integer', min: 1, max: 3_600_000, default: 30_000, description: 'time a client has to send a whole request' },
+  { flag: 'keep-alive-timeout-ms', env: 'LINE_SERVER_KEEP_ALIVE_TIMEOUT_MS', kind: 'integer', min: 1, max: 3_600_000, default: 65_000, description: 'idle time before a keep-alive connection is closed' },
+  { flag: 'shutdown-timeout-ms', env: 'LINE_SERVER_SHUTDOWN_TIMEOUT_MS', kind: 'integer', min: 0, max: 3_600_000, default: 10_000, description: 'time in-flight requests get to finish on SIGTERM' },
+  { flag: 'listen-backlog', env: 'LINE_SERVER_LISTEN_BACKLOG', kind: 'integer', min: 1, max: 65535, default: 8192, description: 'pending-connection queue length (capped by net.core.somaxconn)' },
+  { flag: 'access-log', env: 'LINE_SERVER_ACCESS_LOG', kind: 'boolean', default: false, description: 'log one JSON line per request' },
+  ...INDEX_OPTIONS
+]
+
+export interface ServerConfig {
+  readonly dataPath: string
+  readonly port: number
+  readonly host: string
+  readonly cacheBytes: number
+  readonly cacheMaxLineBytes: number
+  readonly threads: number
+  readonly maxPendingLookups: number
+  readonly batchMaxLines: number
+  readonly headersTimeoutMs: number
+  readonly requestTimeoutMs: number
+  readonly keepAliveTimeoutMs: number
+  readonly shutdownTimeoutMs: number
+  readonly listenBacklog: number
+  readonly accessLog: boolean
+  readonly indexDir: string | undefined
+  readonly indexThreads: number
+  readonly checkpointEveryLines: number
+  readonly checkpointEveryBytes: number
+}
+
+export type ConfigResult =
+  | { readonly kind: 'help' }
+  | { readonly kind: 'invalid', readonly problems: readonly string[] }
+  | { readonly kind: 'ok', readonly config: ServerConfig }
+
+export function loadServerConfig (argv: readonly string[], env: NodeJS.ProcessEnv): ConfigResult {
+  const parsed = parseCommandLine(SERVE_OPTIONS, argv, env)
+  if (parsed.help) return { kind: 'help' }
+  const problems = [...parsed.problems]
+  if (parsed.positionals.length !== 1) problems.push(`expected exactly one data file, got ${parsed.positionals.length}`)
+  const v = parsed.values
+  if (typeof v['headers-timeout-ms'] === 'number' && typeof v['request-timeout-ms'] === 'number' && v['headers-timeout-ms'] > v['request-timeout-ms']) {
+    problems.push('--headers-timeout-ms must not be larger than --request-timeout-ms')
+  }
+  if (problems.length > 0) return { kind: 'invalid', problems }
+  const indexDir = v['index-dir'] as string | undefined
+  return {
+    kind: 'ok',
+    config: Object.freeze({
+      dataPath: resolveUserPath(parsed.positionals[0]!),
+      port: v.port as number,
+      host: v.host as string,
+      cacheBytes: v['cache-bytes'] as number,
+      cacheMaxLineBytes: v['cache-max-line-bytes'] as number,
+      threads: v.threads as number,
+      maxPendingLookups: v['max-pending'] as number,
+      batchMaxLines: v['batch-max-lines'] as number,
+      headersTimeoutMs: v['headers-timeout-ms'] as number,
+      requestTimeoutMs: v['request-timeout-ms'] as number,
+      keepAliveTimeoutMs: v['keep-alive-timeout-ms'] as number,
+      shutdownTimeoutMs: v['shutdown-timeout-ms'] as number,
+      listenBacklog: v['listen-backlog'] as number,
+      accessLog: v['access-log'] as boolean,
+      indexDir: indexDir === undefined ? undefined : resolveUserPath(indexDir),
+      indexThreads: v['index-threads'] as number,
+      checkpointEveryLines: v['checkpoint-lines'] as number,
+      checkpointEveryBytes: v['checkpoint-bytes'] as number
+    })
+  }
+}

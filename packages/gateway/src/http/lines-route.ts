@@ -1,0 +1,28 @@
+// GET/HEAD /lines/:n: validate the number, answer from the cache or the engine, send bytes.
+import type { Context } from 'koa'
+import { LineServerError, parseLineNumber } from '@line-server/shared'
+import type { LineCache } from '../cache.js'
+import type { ServingCounters } from '../metrics.js'
+import type { ServingState } from '../serving-state.js'
+
+const TEXT_PLAIN = 'text/plain; charset=utf-8'
+
+export function createLinesRoute (state: ServingState, cache: LineCache, counters: ServingCounters) {
+  return async function linesRoute (ctx: Context): Promise<void> {
+    const source = state.source
+    if (source === undefined) throw new LineServerError('ERR_NOT_READY', undefined, { retryAfterSeconds: 1 })
+    const lineIndex = parseLineNumber(String(ctx.params.n), source.lineCount)
+    let line = cache.get(lineIndex)
+    if (line === undefined) {
+      counters.cacheMisses++
+      line = await source.readLine(lineIndex)
+      cache.set(lineIndex, line)
+    } else {
+      counters.cacheHits++
+    }
+    counters.linesServed++
+    counters.bytesServed += line.length
+    ctx.set('Content-Type', TEXT_PLAIN)
+    ctx.body = line
+  }
+}

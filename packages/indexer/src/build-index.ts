@@ -1,0 +1,120 @@
+// Builds a line index in one pass over the data file, splitting it into byte ranges scanned
+// in parallel by worker threads, then joins the ranges and writes the index atomically.
+import { closeSync, openSync } from 'node:fs'
+import { availableParallelism } from 'node:os'
+import { Worker } from 'node:worker_threads'
+import { identifyOpenDataFile, sameIdentity, writeIndexFile, type CheckpointTables } from '@line-server/shared'
+import { scanRange, type RangeScan, type RangeScanRequest } from './scan-range.js'
+import type { ScanWorkerData } from './scan-worker.js'
+
+export const DEFAULT_CHECKPOINT_EVERY_LINES = 64
+export const DEFAULT_CHECKPOINT_EVERY_BYTES = 16 * 1024
+// Below this a worker's start-up (~30 ms) costs more than it saves.
+const PARALLEL_THRESHOLD_BYTES = 64 * 1024 * 1024
+
+export interface BuildIndexOptions {
+  readonly dataPath: string
+  readonly indexPath: string
+  /** Scanner threads; default: the machine's available parallelism. */
+  readonly threads?: number
+  /** A checkpoint at least every this many lines; default 64. */
+  readonly checkpointEveryLines?: number
+  /** A checkpoint at least every this many bytes; default 16 KiB. Bounds the bytes a lookup scans. */
+  readonly checkpointEveryBytes?: number
+  /** Called about every 100 ms with the bytes scanned so far. */
+  readonly onProgress?: (scannedBytes: number, totalBytes: number) => void
+}
+
+export interface BuildIndexResult {
+  readonly dataSizeBytes: number
+  readonly lineCount: number
+  readonly checkpointCount: number
+  readonly seconds: number
+  readonly threads: number
+}
+
+export async function buildIndex (options: BuildIndexOptions): Promise<BuildIndexResult> {
+  const started = process.hrtime.bigint()
+  const checkpointEveryLines = options.checkpointEveryLines ?? DEFAULT_CHECKPOINT_EVERY_LINES
+  const checkpointEveryBytes = options.checkpointEveryBytes ?? DEFAULT_CHECKPOINT_EVERY_BYTES
+  const fd = openSync(options.dataPath, 'r')
+  try {
+    const before = identifyOpenDataFile(fd)
+    const size = before.sizeBytes
+    const threads = size < PARALLEL_THRESHOLD_BYTES ? 1 : Math.max(1, options.threads ?? availableParallelism())
+    const requests = splitRanges(size, threads).map((range) => ({ ...range, dataSizeBytes: size, checkpointEveryLines, checkpointEveryBytes }))
+    const scans = threads === 1
+      ? [scanRange(fd, requests[0]!, (bytes) => options.onProgress?.(bytes, size))]
+      : await scanInWorkers(options.dataPath, requests, options.onProgress)
+    const after = identifyOpenDataFile(fd)
+    if (!sameIdentity(before, after)) throw new Error(`${options.dataPath} changed while it was being indexed`)
+    const { lineCount, tables } = joinScans(scans)
+    writeIndexFile(options.indexPath, before, { lineCount, checkpointEveryLines, checkpointEveryBytes, tables })
+    options.onProgress?.(size, size)
+    return {
+      dataSizeBytes: size,
+      lineCount,
+      checkpointCount: tables.lines.length,
+      seconds: Number(process.hrtime.bigint() - started) / 1e9,
+      threads
+    }
+  } finally {
+    closeSync(fd)
+  }
+}
+
+function splitRanges (size: number, parts: number): Array<{ rangeStart: number, rangeEnd: number }> {
+  const step = Math.ceil(size / parts)
+  const ranges = []
+  for (let start = 0; start < size || ranges.length === 0; start += step) {
+    ranges.push({ rangeStart: start, rangeEnd: Math.min(size, start + step) })
+    if (size === 0) break
+  }
+  return ranges
+}
+
+function joinScans (scans: readonly RangeScan[]): { lineCount: number, tables: CheckpointTables } {
+  const total = scans.reduce((sum, s) => sum + s.lines.length, 0)
+  const lines = new Float64Array(total)
+  const offsets = new Float64Array(total)
+  let lineBase = 0
+  let at = 0
+  for (const scan of scans) {
+    for (let i = 0; i < scan.lines.length; i++, at++) {
+      lines[at] = scan.lines[i]! + lineBase
+      offsets[at] = scan.offsets[i]!
+    }
+    lineBase += scan.lineStarts
+  }
+  return { lineCount: lineBase, tables: { lines, offsets } }
+}
+
+async function scanInWorkers (
+  dataPath: string,
+  requests: readonly RangeScanRequest[],
+  onProgress: BuildIndexOptions['onProgress']
+): Promise<RangeScan[]> {
+  const progress = new Int32Array(new SharedArrayBuffer(4 * requests.length))
+  const total = requests.reduce((sum, r) => sum + r.rangeEnd - r.rangeStart, 0)
+  const ticker = onProgress === undefined
+    ? undefined
+    : setInterval(() => { onProgress(progress.reduce((sum, kib) => sum + kib * 1024, 0), total) }, 100)
+  try {
+    return await Promise.all(requests.map(async (request, slot) => await runScanWorker({ ...request, dataPath, progress, slot })))
+  } finally {
+    if (ticker !== undefined) clearInterval(ticker)
+  }
+}
+
+async function runScanWorker (workerData: ScanWorkerData): Promise<RangeScan> {
+  return await new Promise((resolve, reject) => {
+    const worker = new Worker(new URL('./scan-worker.js', import.meta.url), { workerData })
+    let result: RangeScan | undefined
+    worker.once('message', (scan: RangeScan) => { result = scan })
+    worker.once('error', reject)
+    worker.once('exit', (code) => {
+      if (result !== undefined) resolve(result)
+      else reject(new Error(`index scanner thread exited with code ${code} before finishing`))
+    })
+  })
+}
