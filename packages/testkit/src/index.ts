@@ -1,0 +1,4 @@
+// Test and benchmark helpers: reproducible data files and the real server as a child process.
+export { expectedLine, generateDataFile, type DataSpec, type GeneratedFile } from './datagen.js'
+export { startServer, runCommand, REPO_ROOT, LINE_SERVER_BIN, LINE_INDEX_BIN, type ServerProcess, type StartServerOptions } from './server-process.js'
+export { parseBytes } from './sizes.js'
