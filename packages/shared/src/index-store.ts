@@ -29,7 +29,7 @@ export interface IndexContents {
 export function writeIndexFile (indexPath: string, data: DataFileIdentity, contents: IndexContents): void {
   const tempPath = `${indexPath}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`
   const checkpointCount = contents.tables.lines.length
-  const fd = openSync(tempPath, 'wx', 0o644)
+  let fd: number | undefined = openSync(tempPath, 'wx', 0o644)
   try {
     // Body first, header last: the header's checksum covers the body's checksum.
     let position = INDEX_HEADER_BYTES
@@ -55,9 +55,11 @@ export function writeIndexFile (indexPath: string, data: DataFileIdentity, conte
     writeFully(fd, header, 0)
     fsyncSync(fd)
     closeSync(fd)
+    // Closed: closing the number again after a failed rename could close another file's fd.
+    fd = undefined
     renameSync(tempPath, indexPath)
   } catch (err) {
-    try { closeSync(fd) } catch {}
+    if (fd !== undefined) try { closeSync(fd) } catch {}
     rmSync(tempPath, { force: true })
     throw err
   }
