@@ -15,6 +15,12 @@ export interface LineEngineOptions {
   readonly maxPendingLookups?: number
   /** Most lines in one worker task; default 256. */
   readonly maxBatchLines?: number
+  /** Size and mtime of the data file when it was indexed. */
+  readonly expectedData: { readonly sizeBytes: number, readonly mtimeNs: bigint }
+  /** A batch not answered within this many ms fails with ERR_TIMEOUT and its worker is replaced; default 5000. */
+  readonly lookupTimeoutMs?: number
+  /** Called when a worker finds the data file is no longer the indexed one (once per failed lookup). */
+  readonly onFileChanged?: () => void
 }
 
 /** Counters the gateway reads when Prometheus scrapes; plain numbers, no per-lookup metric calls. */
@@ -37,22 +43,26 @@ export class LineEngine {
   private readonly pool: Piscina
   private readonly maxPendingLookups: number
   private readonly maxBatchLines: number
+  private readonly lookupTimeoutMs: number
+  private readonly onFileChanged: (() => void) | undefined
   private readonly inFlight = new Map<number, Promise<Buffer>>()
   private queued: PendingLookup[] = []
   private flushScheduled = false
   private closed = false
   private pending = 0
-  /** Last read error a worker reported, for the gateway's log; cleared when read. */
-  lastWorkerError: string | undefined
 
   constructor (options: LineEngineOptions) {
     this.maxPendingLookups = options.maxPendingLookups ?? 16384
     this.maxBatchLines = options.maxBatchLines ?? 256
+    this.lookupTimeoutMs = options.lookupTimeoutMs ?? 5000
+    this.onFileChanged = options.onFileChanged
     this.pool = createLookupPool({
       dataPath: options.dataPath,
       index: options.index,
+      expectedData: options.expectedData,
       threads: options.threads,
-      maxQueuedBatches: Math.ceil(this.maxPendingLookups / 1) + 1
+      // Never the binding limit: every batch holds at least one of maxPendingLookups lookups.
+      maxQueuedBatches: this.maxPendingLookups
     })
   }
 
@@ -112,18 +122,23 @@ export class LineEngine {
     for (let i = 0; i < lookups.length; i++) lineIndexes[i] = lookups[i]!.lineIndex
     this.stats.batches++
     this.stats.batchedLines += lookups.length
-    this.pool.run(lineIndexes).then(
+    // Aborting a running task makes Piscina terminate that worker and start a fresh one, so a
+    // hung read costs one batch, not a thread.
+    const signal = AbortSignal.timeout(this.lookupTimeoutMs)
+    this.pool.run(lineIndexes, { signal }).then(
       (result: LookupBatchResult) => { this.settle(lookups, result) },
       (err: unknown) => {
         this.stats.failedLookups += lookups.length
-        const failure = new LineServerError('ERR_ENGINE_FAILED', undefined, { cause: err, retryAfterSeconds: 1 })
+        const code = signal.aborted ? 'ERR_TIMEOUT' : 'ERR_ENGINE_FAILED'
+        const failure = new LineServerError(code, undefined, { cause: err, retryAfterSeconds: 1 })
         for (const lookup of lookups) lookup.reject(failure)
       }
     )
   }
 
   private settle (lookups: PendingLookup[], { bytes, lengths, firstError }: LookupBatchResult): void {
-    if (firstError !== undefined) this.lastWorkerError = firstError
+    // The worker's own error text (errno and all) travels as the cause, for the server log only.
+    const cause = firstError === undefined ? undefined : new Error(firstError)
     let offset = 0
     for (let i = 0; i < lookups.length; i++) {
       const length = lengths[i]!
@@ -135,7 +150,8 @@ export class LineEngine {
       }
       this.stats.failedLookups++
       const code = LOOKUP_FAILURE_CODES[-1 - length] ?? 'ERR_READ_FAILED'
-      lookups[i]!.reject(new LineServerError(code, undefined, code === 'ERR_FILE_CHANGED' ? { retryAfterSeconds: 1 } : undefined))
+      if (code === 'ERR_FILE_CHANGED') this.onFileChanged?.()
+      lookups[i]!.reject(new LineServerError(code, undefined, { cause, retryAfterSeconds: code === 'ERR_FILE_CHANGED' ? 1 : undefined }))
     }
   }
 }

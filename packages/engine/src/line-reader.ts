@@ -1,7 +1,7 @@
 // Reads lines from the data file with positional, exact-size reads guided by the shared index.
 // Runs inside engine workers (and in tests directly). Failures come back as data, not throws:
 // error classes do not survive the hop back to the main thread.
-import { readSync } from 'node:fs'
+import { fstatSync, readSync } from 'node:fs'
 import { checkpointTables, locateLine, type CheckpointTables, type SharedLineIndex } from '@line-server/shared'
 
 const NEWLINE = 0x0a
@@ -21,16 +21,24 @@ export interface LookupBatchResult {
   readonly firstError: string | undefined
 }
 
+/** What the data file looked like when it was indexed; a read from anything else is refused. */
+export interface ExpectedDataFile {
+  readonly sizeBytes: number
+  readonly mtimeNs: bigint
+}
+
 export class LineReader {
   private readonly fd: number
   private readonly index: SharedLineIndex
+  private readonly expected: ExpectedDataFile | undefined
   private readonly tables: CheckpointTables
   private readonly scratch: Buffer
   private arena: Buffer
 
-  constructor (fd: number, index: SharedLineIndex) {
+  constructor (fd: number, index: SharedLineIndex, expected?: ExpectedDataFile) {
     this.fd = fd
     this.index = index
+    this.expected = expected
     this.tables = checkpointTables(index)
     this.scratch = Buffer.allocUnsafeSlow(Math.max(1, index.checkpointEveryBytes))
     this.arena = Buffer.allocUnsafeSlow(64 * 1024)
@@ -53,6 +61,12 @@ export class LineReader {
         firstError ??= (err as Error).message
         lengths[i] = -1 - LOOKUP_FAILURE_CODES.indexOf('ERR_READ_FAILED')
       }
+    }
+    // Checked after the reads: a writer updates mtime before its bytes become visible, so if the
+    // file still looks as indexed now, every byte read above belongs to the indexed version.
+    if (this.expected !== undefined && !this.stillAsIndexed(this.expected)) {
+      lengths.fill(-1 - LOOKUP_FAILURE_CODES.indexOf('ERR_FILE_CHANGED'))
+      used = 0
     }
     const bytes = new Uint8Array(used)
     bytes.set(this.arena.subarray(0, used))
@@ -78,6 +92,11 @@ export class LineReader {
     if (firstLength === blockEnd - blockStart) return head.subarray(lineStart, firstLength)
     // The line runs past what we read, so it is the block's last line: it ends at blockEnd.
     return this.readTail(blockStart + lineStart, blockEnd)
+  }
+
+  private stillAsIndexed (expected: ExpectedDataFile): boolean {
+    const stat = fstatSync(this.fd, { bigint: true })
+    return stat.size === BigInt(expected.sizeBytes) && stat.mtimeNs === expected.mtimeNs
   }
 
   private readTail (start: number, blockEnd: number): Buffer | LookupFailureCode {

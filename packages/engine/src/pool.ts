@@ -7,6 +7,8 @@ import type { LookupWorkerData } from './worker.js'
 export interface LookupPoolOptions {
   readonly dataPath: string
   readonly index: SharedLineIndex
+  /** Size and mtime of the data file when it was indexed; workers refuse reads from anything else. */
+  readonly expectedData: { readonly sizeBytes: number, readonly mtimeNs: bigint }
   /** Worker threads; each holds its own fd on the data file. */
   readonly threads: number
   /** Batches that may wait for a worker before `run` rejects; the engine bounds lookups before this. */
@@ -14,7 +16,13 @@ export interface LookupPoolOptions {
 }
 
 export function createLookupPool (options: LookupPoolOptions): Piscina {
-  const workerData: LookupWorkerData = { dataPath: options.dataPath, index: options.index }
+  const workerData: LookupWorkerData = {
+    dataPath: options.dataPath,
+    index: options.index,
+    expectedSizeBytes: options.expectedData.sizeBytes,
+    expectedMtimeNs: options.expectedData.mtimeNs.toString(),
+    faults: process.env.LINE_SERVER_TEST_FAULTS
+  }
   return new Piscina({
     filename: new URL('./worker.js', import.meta.url).href,
     // The SharedArrayBuffer inside workerData is shared by reference with every worker.

@@ -9,6 +9,7 @@ import type { ServingState } from './serving-state.js'
 import { createErrorMiddleware } from './http/error-middleware.js'
 import { createLinesRoute } from './http/lines-route.js'
 import { methodGuard } from './http/method-guard.js'
+import { createBearerAuth } from './http/bearer-auth.js'
 
 export interface AppDependencies {
   readonly state: ServingState
@@ -18,6 +19,10 @@ export interface AppDependencies {
   readonly logger: Logger
   /** Log one line per request (method, path, status, ms). */
   readonly accessLog: boolean
+  /** Serve /metrics on this app (default true); false when it has its own listener (--metrics-listen). */
+  readonly serveMetrics?: boolean
+  /** When set, /lines requires `Authorization: Bearer <token>`. */
+  readonly authToken?: string | undefined
 }
 
 export function createApp (deps: AppDependencies): Koa {
@@ -26,17 +31,16 @@ export function createApp (deps: AppDependencies): Koa {
   // Errors are answered by the error middleware; koa's own logging of them would duplicate it.
   app.silent = true
   const router = new Router()
-  router.get('/lines/:n', createLinesRoute(state, deps.cache, counters))
+  const linesRoute = createLinesRoute(state, deps.cache, counters)
+  if (deps.authToken === undefined) router.get('/lines/:n', linesRoute)
+  else router.get('/lines/:n', createBearerAuth(deps.authToken), linesRoute)
   router.get('/healthz', (ctx) => { ctx.body = { status: 'ok' } })
   router.get('/readyz', (ctx) => {
     const ready = state.source !== undefined && !state.shuttingDown
     ctx.status = ready ? 200 : 503
-    ctx.body = { status: ready ? 'ready' : state.shuttingDown ? 'shutting-down' : 'starting' }
+    ctx.body = { status: ready ? 'ready' : state.shuttingDown ? 'shutting-down' : state.unavailable === 'ERR_FILE_CHANGED' ? 'reindexing' : 'starting' }
   })
-  router.get('/metrics', async (ctx) => {
-    ctx.set('Content-Type', metrics.registry.contentType)
-    ctx.body = await metrics.registry.metrics()
-  })
+  if (deps.serveMetrics !== false) router.get('/metrics', metricsRoute(metrics))
 
   app.use(async function timing (ctx, next) {
     const started = process.hrtime.bigint()
@@ -60,4 +64,28 @@ export function createApp (deps: AppDependencies): Koa {
   app.use(router.routes())
   app.use(methodGuard)
   return app
+}
+
+/** The app behind --metrics-listen: /metrics and /healthz only, same error handling. */
+export function createMetricsApp (metrics: ServerMetrics, logger: Logger): Koa {
+  const app = new Koa()
+  app.silent = true
+  const router = new Router()
+  router.get('/metrics', metricsRoute(metrics))
+  router.get('/healthz', (ctx) => { ctx.body = { status: 'ok' } })
+  app.use(async function commonHeaders (ctx, next) {
+    ctx.set('X-Content-Type-Options', 'nosniff')
+    await next()
+  })
+  app.use(createErrorMiddleware(logger))
+  app.use(router.routes())
+  app.use(methodGuard)
+  return app
+}
+
+function metricsRoute (metrics: ServerMetrics) {
+  return async function metricsHandler (ctx: Koa.Context): Promise<void> {
+    ctx.set('Content-Type', metrics.registry.contentType)
+    ctx.body = await metrics.registry.metrics()
+  }
 }

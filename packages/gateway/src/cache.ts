@@ -18,11 +18,13 @@ export interface LineCache {
   readonly set: (lineIndex: number, line: Buffer) => void
   readonly entries: () => number
   readonly bytes: () => number
+  /** Drops every line, e.g. when the data file changed. */
+  readonly clear: () => void
 }
 
 export function createLineCache (options: LineCacheOptions): LineCache {
   if (options.maxBytes <= CACHE_ENTRY_OVERHEAD_BYTES) {
-    return { get: () => undefined, set: () => {}, entries: () => 0, bytes: () => 0 }
+    return { get: () => undefined, set: () => {}, entries: () => 0, bytes: () => 0, clear: () => {} }
   }
   const maxEntrySize = Math.min(options.maxBytes, options.maxLineBytes + CACHE_ENTRY_OVERHEAD_BYTES)
   const lru = new LRUCache<number, Buffer>({
@@ -40,6 +42,7 @@ export function createLineCache (options: LineCacheOptions): LineCache {
       lru.set(lineIndex, copy)
     },
     entries: () => lru.size,
-    bytes: () => lru.calculatedSize
+    bytes: () => lru.calculatedSize,
+    clear: () => { lru.clear() }
   }
 }

@@ -17,6 +17,11 @@ export const SERVE_OPTIONS: readonly OptionSpec[] = [
   { flag: 'keep-alive-timeout-ms', env: 'LINE_SERVER_KEEP_ALIVE_TIMEOUT_MS', kind: 'integer', min: 1, max: 3_600_000, default: 65_000, description: 'idle time before a keep-alive connection is closed' },
   { flag: 'shutdown-timeout-ms', env: 'LINE_SERVER_SHUTDOWN_TIMEOUT_MS', kind: 'integer', min: 0, max: 3_600_000, default: 10_000, description: 'time in-flight requests get to finish on SIGTERM' },
   { flag: 'listen-backlog', env: 'LINE_SERVER_LISTEN_BACKLOG', kind: 'integer', min: 1, max: 65535, default: 8192, description: 'pending-connection queue length (capped by net.core.somaxconn)' },
+  { flag: 'lookup-timeout-ms', env: 'LINE_SERVER_LOOKUP_TIMEOUT_MS', kind: 'integer', min: 1, max: 3_600_000, default: 5000, description: 'a lookup batch not answered in this time fails with 503 and its worker is replaced' },
+  { flag: 'watch-interval-ms', env: 'LINE_SERVER_WATCH_INTERVAL_MS', kind: 'integer', min: 10, max: 3_600_000, default: 1000, description: 'how often the data file is checked for changes (size, mtime, inode)' },
+  { flag: 'line-range', env: 'LINE_SERVER_LINE_RANGE', kind: 'string', description: 'serve only lines A-B (1-based, inclusive) as one shard; others get 404 ERR_LINE_NOT_IN_SHARD' },
+  { flag: 'metrics-listen', env: 'LINE_SERVER_METRICS_LISTEN', kind: 'string', description: 'serve /metrics on its own host:port instead of the main port' },
+  { flag: 'auth-token', env: 'LINE_SERVER_AUTH_TOKEN', kind: 'string', description: 'require Authorization: Bearer <token> on /lines (prefer the env var: flags show in ps)' },
   { flag: 'access-log', env: 'LINE_SERVER_ACCESS_LOG', kind: 'boolean', default: false, description: 'log one JSON line per request' },
   ...INDEX_OPTIONS
 ]
@@ -36,6 +41,13 @@ export interface ServerConfig {
   readonly shutdownTimeoutMs: number
   readonly listenBacklog: number
   readonly accessLog: boolean
+  /** Own listener for /metrics; undefined serves it on the main port. */
+  readonly metricsListen: { readonly host: string, readonly port: number } | undefined
+  readonly authToken: string | undefined
+  readonly lookupTimeoutMs: number
+  readonly watchIntervalMs: number
+  /** 1-based inclusive line range of this shard; undefined serves every line. */
+  readonly lineRange: { readonly first: number, readonly last: number } | undefined
   readonly indexDir: string | undefined
   readonly indexThreads: number
   readonly checkpointEveryLines: number
@@ -56,7 +68,13 @@ export function loadServerConfig (argv: readonly string[], env: NodeJS.ProcessEn
   if (typeof v['headers-timeout-ms'] === 'number' && typeof v['request-timeout-ms'] === 'number' && v['headers-timeout-ms'] > v['request-timeout-ms']) {
     problems.push('--headers-timeout-ms must not be larger than --request-timeout-ms')
   }
-  if (problems.length > 0) return { kind: 'invalid', problems }
+  const lineRange = parseLineRange(v['line-range'] as string | undefined)
+  if (typeof lineRange === 'string') problems.push(lineRange)
+  const metricsListen = parseHostPort(v['metrics-listen'] as string | undefined)
+  if (typeof metricsListen === 'string') problems.push(metricsListen)
+  const authToken = v['auth-token'] as string | undefined
+  if (authToken !== undefined && !/^[\x21-\x7e]{16,4096}$/.test(authToken)) problems.push('--auth-token must be 16 to 4096 visible ASCII characters')
+  if (problems.length > 0 || typeof lineRange === 'string' || typeof metricsListen === 'string') return { kind: 'invalid', problems }
   const indexDir = v['index-dir'] as string | undefined
   return {
     kind: 'ok',
@@ -75,10 +93,32 @@ export function loadServerConfig (argv: readonly string[], env: NodeJS.ProcessEn
       shutdownTimeoutMs: v['shutdown-timeout-ms'] as number,
       listenBacklog: v['listen-backlog'] as number,
       accessLog: v['access-log'] as boolean,
+      metricsListen,
+      authToken,
+      lookupTimeoutMs: v['lookup-timeout-ms'] as number,
+      watchIntervalMs: v['watch-interval-ms'] as number,
+      lineRange,
       indexDir: indexDir === undefined ? undefined : resolveUserPath(indexDir),
       indexThreads: v['index-threads'] as number,
       checkpointEveryLines: v['checkpoint-lines'] as number,
       checkpointEveryBytes: v['checkpoint-bytes'] as number
     })
   }
+}
+
+function parseLineRange (text: string | undefined): ServerConfig['lineRange'] | string {
+  if (text === undefined) return undefined
+  const match = /^\s*(\d{1,15})\s*-\s*(\d{1,15})\s*$/.exec(text)
+  const first = Number(match?.[1])
+  const last = Number(match?.[2])
+  if (match === null || first < 1 || last < first) return `--line-range=${JSON.stringify(text)}: expected A-B with 1 <= A <= B, e.g. 1-5000000`
+  return { first, last }
+}
+
+function parseHostPort (text: string | undefined): ServerConfig['metricsListen'] | string {
+  if (text === undefined) return undefined
+  const match = /^(?:\[([0-9a-fA-F:.]+)\]|([^:\s]*)):(\d{1,5})$/.exec(text.trim())
+  const port = Number(match?.[3])
+  if (match === null || port > 65535) return `--metrics-listen=${JSON.stringify(text)}: expected host:port, e.g. 127.0.0.1:9464`
+  return { host: match[1] ?? (match[2] === '' ? '0.0.0.0' : match[2]!), port }
 }

@@ -51,17 +51,40 @@ export function checkpointTables (index: SharedLineIndex): CheckpointTables {
  */
 export function locateLine (facts: LineIndexFacts, tables: CheckpointTables, lineIndex: number): LineLocation {
   const { lines, offsets } = tables
-  let lo = 0
-  let hi = facts.checkpointCount - 1
-  while (lo < hi) {
-    const mid = (lo + hi + 1) >>> 1
-    if (lines[mid]! <= lineIndex) lo = mid
-    else hi = mid - 1
-  }
+  const lo = checkpointIndexOf(lines, facts.checkpointCount, lineIndex)
   const next = lo + 1
   return {
     blockStart: offsets[lo]!,
     blockEnd: next < facts.checkpointCount ? offsets[next]! : facts.dataSizeBytes,
     linesToSkip: lineIndex - lines[lo]!
   }
+}
+
+/**
+ * A copy of the index holding only the checkpoints lines [firstLine, lastLine] (0-based,
+ * inclusive) need. For a server that serves one shard of a file: memory in proportion to its
+ * range, not the file. Its dataSizeBytes becomes the end of its last block.
+ */
+export function sliceIndex (index: SharedLineIndex, firstLine: number, lastLine: number): SharedLineIndex {
+  if (index.checkpointCount === 0) return index
+  const tables = checkpointTables(index)
+  const first = checkpointIndexOf(tables.lines, index.checkpointCount, firstLine)
+  const last = checkpointIndexOf(tables.lines, index.checkpointCount, lastLine)
+  const blockEnd = last + 1 < index.checkpointCount ? tables.offsets[last + 1]! : index.dataSizeBytes
+  const slice = allocateSharedIndex({ ...index, checkpointCount: last - first + 1, dataSizeBytes: blockEnd })
+  const sliced = checkpointTables(slice)
+  sliced.lines.set(tables.lines.subarray(first, last + 1))
+  sliced.offsets.set(tables.offsets.subarray(first, last + 1))
+  return slice
+}
+
+function checkpointIndexOf (lines: Float64Array, count: number, lineIndex: number): number {
+  let lo = 0
+  let hi = count - 1
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >>> 1
+    if (lines[mid]! <= lineIndex) lo = mid
+    else hi = mid - 1
+  }
+  return lo
 }

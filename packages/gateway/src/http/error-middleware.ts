@@ -4,13 +4,17 @@ import type { Context, Next } from 'koa'
 import { ERROR_DESCRIPTIONS, isErrorCode, statusOf, type ErrorCode } from '@line-server/shared'
 import type { Logger } from '../logger.js'
 
+// 5xx codes that mean something went wrong here; the other 503s (overload, not ready, file
+// changed, draining) are expected states, counted in metrics and logged where they start.
+const FAULT_CODES: ReadonlySet<ErrorCode> = new Set(['ERR_INTERNAL', 'ERR_READ_FAILED', 'ERR_ENGINE_FAILED', 'ERR_TIMEOUT'])
+
 export function createErrorMiddleware (logger: Logger) {
   return async function errorMiddleware (ctx: Context, next: Next): Promise<void> {
     try {
       await next()
     } catch (err) {
       const { code, status, message, retryAfterSeconds } = describeError(err)
-      if (status >= 500 && code !== 'ERR_OVERLOADED' && code !== 'ERR_NOT_READY' && code !== 'ERR_SHUTTING_DOWN') {
+      if (FAULT_CODES.has(code)) {
         logger.log('error', 'request failed', { code, method: ctx.method, path: ctx.path.slice(0, 200), error: detail(err) })
       }
       ctx.status = status

@@ -10,8 +10,11 @@ const TEXT_PLAIN = 'text/plain; charset=utf-8'
 export function createLinesRoute (state: ServingState, cache: LineCache, counters: ServingCounters) {
   return async function linesRoute (ctx: Context): Promise<void> {
     const source = state.source
-    if (source === undefined) throw new LineServerError('ERR_NOT_READY', undefined, { retryAfterSeconds: 1 })
+    if (source === undefined) throw new LineServerError(state.unavailable, undefined, { retryAfterSeconds: 1 })
     const lineIndex = parseLineNumber(String(ctx.params.n), source.lineCount)
+    if (lineIndex < source.firstLineIndex || lineIndex > source.lastLineIndex) {
+      throw new LineServerError('ERR_LINE_NOT_IN_SHARD', `line ${lineIndex + 1} is not in this shard, which serves lines ${source.firstLineIndex + 1}-${source.lastLineIndex + 1}`)
+    }
     let line = cache.get(lineIndex)
     if (line === undefined) {
       counters.cacheMisses++
