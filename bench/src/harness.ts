@@ -1,0 +1,90 @@
+// One benchmark run from options to results: data → start-up measures → systems → every
+// tool × pattern × connections × system back to back → ratios. Printing is left to main.ts.
+import { mkdtempSync, rmSync } from 'node:fs'
+import { availableParallelism, cpus, loadavg, release, tmpdir, totalmem } from 'node:os'
+import { join } from 'node:path'
+import { ensureDataFile } from './data-file.js'
+import { measureIndex, readThrough, type IndexMeasures } from './index-measures.js'
+import type { BenchOptions, ToolName } from './options.js'
+import { lineNumbers, topShare, writePathList } from './request-paths.js'
+import type { BenchResults, RunRecord } from './results.js'
+import { runOne, withRatios, type RunSpec } from './run-one.js'
+import { startSystems, stopSystems } from './start-systems.js'
+import { writeWrkScript } from './load/wrk.js'
+import { ensureBinary } from './tools.js'
+import { fdLimits } from './proc-stats.js'
+
+export type Log = (text: string) => void
+
+async function indexMeasures (options: BenchOptions, dataPath: string, lines: number, notes: string[], log: Log): Promise<IndexMeasures | null> {
+  if (!options.indexMeasures) return null
+  log('measuring index build (warm, cold), disk read and restart time')
+  try {
+    const measured = await measureIndex(dataPath, lines, options.cold)
+    if (measured.cold === undefined && options.cold) notes.push(`cold index build not measured: ${measured.coldMethod}`)
+    return measured
+  } catch (err) {
+    notes.push(`index measures failed: ${(err as Error).message.slice(0, 300)}`)
+    return null
+  }
+}
+
+function wrkSetup (options: BenchOptions, scratch: string, notes: string[]): RunSpec['wrk'] {
+  if (!options.tools.includes('wrk')) return undefined
+  const bin = ensureBinary('wrk', 'wrk', options.install, notes)
+  return bin === undefined ? undefined : { bin, script: writeWrkScript(scratch), threads: Math.max(1, Math.min(2, availableParallelism())) }
+}
+
+export async function runBench (options: BenchOptions, command: string, log: Log): Promise<BenchResults> {
+  const startedAt = new Date()
+  const loadAverageAtStart = loadavg()
+  const notes: string[] = []
+  log(`data file: ${(options.sizeBytes / 2 ** 20).toFixed(0)} MiB, seed ${options.seed}, in ${options.dataDir}`)
+  const data = ensureDataFile(options.dataDir, options.sizeBytes, options.seed)
+  log(`${data.reused ? 'reusing' : 'generated'} ${data.path}: ${data.lines} lines${data.reused ? '' : ` in ${data.generateSeconds.toFixed(1)} s`}`)
+  const index = await indexMeasures(options, data.path, data.lines, notes, log)
+  const scratch = mkdtempSync(join(tmpdir(), 'bench-'))
+  const runs: RunRecord[] = []
+  const patterns = options.patterns.map((pattern) => {
+    const numbers = lineNumbers(pattern, data.lines, options.pathListLength, options.seed, options.zipfExponent)
+    return { name: pattern, distinctLines: new Set(numbers).size, top1000Share: topShare(numbers, 1000), file: writePathList(scratch, pattern, data.lines, options.pathListLength, options.seed, options.zipfExponent) }
+  })
+  const wrk = wrkSetup(options, scratch, notes)
+  const tools = options.tools.filter((t): t is ToolName => t === 'autocannon' || wrk !== undefined)
+  readThrough(data.path)
+  const systems = await startSystems(options, data.path, scratch, notes, log)
+  try {
+    const total = tools.length * patterns.length * options.connections.length * systems.length
+    for (const tool of tools) {
+      for (const pattern of patterns) {
+        for (const connections of options.connections) {
+          for (const system of systems) {
+            const job = { url: system.url, connections, durationSeconds: options.durationSeconds, minWarmupSeconds: options.minWarmupSeconds, maxWarmupSeconds: options.maxWarmupSeconds, pathsFile: pattern.file }
+            const run = await runOne({ tool, pattern: pattern.name, system, job, wrk })
+            runs.push(run)
+            log(`[${runs.length}/${total}] ${tool} ${pattern.name} ${connections} ${system.label}: ${run.failure ?? `${Math.round(run.requestsPerSec)} req/s, p99 ${run.latencyMs.p99.toFixed(1)} ms, ${run.errors.total} errors, generator ${run.generatorCores.toFixed(2)} cores`}`)
+          }
+        }
+      }
+    }
+  } finally {
+    await stopSystems(systems)
+    rmSync(scratch, { recursive: true, force: true })
+  }
+  const finishedAt = new Date()
+  return {
+    schema: 1,
+    startedAt: startedAt.toISOString(),
+    finishedAt: finishedAt.toISOString(),
+    wallSeconds: (finishedAt.getTime() - startedAt.getTime()) / 1000,
+    command,
+    options: { ...options },
+    machine: { cores: availableParallelism(), cpuModel: cpus()[0]?.model ?? 'unknown', memoryBytes: totalmem(), node: process.version, kernel: release(), fdLimit: fdLimits().soft, loadAverageAtStart },
+    data: { path: data.path, bytes: data.bytes, lines: data.lines, seed: data.seed, reused: data.reused, generateSeconds: data.generateSeconds },
+    patterns: patterns.map(({ name, distinctLines, top1000Share }) => ({ name, distinctLines, top1000Share })),
+    systems: systems.map(({ name, label, processes, startSeconds }) => ({ name, label, processes, startSeconds })),
+    index,
+    runs: withRatios(runs),
+    notes
+  }
+}

@@ -1,0 +1,38 @@
+// `pnpm bench [--quick] [options]`: runs the benchmark, prints the tables, and writes
+// bench/results/<timestamp>.json, latest.json and latest.svg.
+import { writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { parseOptions, USAGE } from './options.js'
+import { rerunWithFdLimit } from './fd-limit.js'
+import { runBench } from './harness.js'
+import { writeResults } from './results.js'
+import { formatIndexSummary, formatTables } from './report/table.js'
+import { renderSvg } from './report/svg.js'
+import { renderMarkdown } from './report/markdown.js'
+
+async function main (argv: readonly string[]): Promise<number> {
+  const parsed = parseOptions(argv)
+  if (parsed.kind === 'help') { process.stdout.write(USAGE + '\n'); return 0 }
+  if (parsed.kind === 'invalid') { process.stderr.write(`bench: ${parsed.problems.join('\n  ')}\n${USAGE}\n`); return 2 }
+  const options = parsed.options
+  // Each connection is a descriptor in the generator and in the server; leave room for the rest.
+  const rerun = await rerunWithFdLimit(Math.max(...options.connections) + 4096)
+  if (rerun !== undefined) return rerun
+  const log = (text: string): void => { process.stderr.write(`bench: ${text}\n`) }
+  const command = ['pnpm bench', ...argv.filter((a) => a !== '--')].join(' ')
+  const results = await runBench(options, command, log)
+  const path = writeResults(options.resultsDir, results)
+  writeFileSync(join(options.resultsDir, 'latest.svg'), renderSvg(results))
+  process.stdout.write(`\n${formatTables(results)}\n\n${formatIndexSummary(results)}\n`)
+  const generator = results.runs.filter((r) => r.failure === undefined).map((r) => r.generatorCores)
+  if (generator.length > 0) {
+    const mean = generator.reduce((a, b) => a + b, 0) / generator.length
+    process.stdout.write(`load generator CPU: mean ${mean.toFixed(2)}, max ${Math.max(...generator).toFixed(2)} of ${results.machine.cores} cores (it shares the machine with the server)\n`)
+  }
+  for (const note of results.notes) process.stdout.write(`note: ${note}\n`)
+  process.stdout.write(`\nwrote ${path}, latest.json and latest.svg in ${results.wallSeconds.toFixed(0)} s\n`)
+  if (options.markdown) process.stdout.write(`\n${renderMarkdown(results)}`)
+  return results.runs.some((r) => r.failure !== undefined) ? 1 : 0
+}
+
+process.exitCode = await main(process.argv.slice(2))

@@ -1,0 +1,53 @@
+// The plain-text tables printed at the end of a run: one per tool × pattern × connections.
+import type { BenchResults, RunRecord } from '../results.js'
+import { cells, fmtInt, fmtMiB, fmtMs, fmtRatio, type Cell } from './format.js'
+
+const COLUMNS = ['system', 'req/s', 'p50 ms', 'p99 ms', 'errors', 'RSS MiB', 'srv cpu', 'gen cpu', 'vs nginx', 'vs node'] as const
+
+function row (run: RunRecord): string[] {
+  if (run.failure !== undefined) return [run.label, 'failed', '', '', '', '', '', '', '', run.failure.slice(0, 60)]
+  return [
+    run.label,
+    fmtInt(run.requestsPerSec),
+    fmtMs(run.latencyMs.p50),
+    fmtMs(run.latencyMs.p99),
+    fmtInt(run.errors.total),
+    fmtMiB(run.rssBytes),
+    run.serverCores.toFixed(2),
+    run.generatorCores.toFixed(2),
+    fmtRatio(run.ratioToNginx),
+    run.ratioBaseline === null ? '–' : `${fmtRatio(run.ratioToNode)}${run.ratioBaseline === 'node-cluster' ? ' (×N)' : ''}`
+  ]
+}
+
+export function cellTitle (cell: Cell): string {
+  const first = cell.runs.find((r) => r.failure === undefined)
+  const warm = first === undefined ? '' : cell.tool === 'wrk'
+    ? (first.connectBurstIncluded ? ', connections opened inside the window' : '')
+    : `, after warm-up of ${first.warmup.seconds.toFixed(1)} s`
+  return `${cell.tool} · ${cell.pattern} · ${fmtInt(cell.connections)} connections (${first?.seconds.toFixed(1) ?? '?'} s measured${warm})`
+}
+
+function renderTable (header: readonly string[], rows: readonly string[][]): string {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)))
+  const line = (cols: readonly string[]): string => cols.map((c, i) => i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!)).join('  ').trimEnd()
+  return [line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n')
+}
+
+export function formatTables (results: BenchResults): string {
+  const parts: string[] = []
+  for (const cell of cells(results.runs)) parts.push(`${cellTitle(cell)}\n${renderTable(COLUMNS, cell.runs.map(row))}`)
+  return parts.join('\n\n')
+}
+
+export function formatIndexSummary (results: BenchResults): string {
+  const index = results.index
+  if (index === null) return 'index measures: skipped'
+  const warm = index.warm.map((b) => `${b.gbPerSec.toFixed(2)}`).join(' / ')
+  return [
+    `index build, warm (page cache): ${warm} GB/s (${index.warm[0]?.threads ?? '?'} threads)`,
+    `index build, cold: ${index.cold === undefined ? 'not measured' : `${index.cold.gbPerSec.toFixed(2)} GB/s`}; disk sequential read, cold (dd bs=8M): ${index.diskColdGbPerSec === undefined ? 'not measured' : `${index.diskColdGbPerSec.toFixed(2)} GB/s`} — ${index.coldMethod}`,
+    `restart with existing index (spawn → "serving"): median ${(index.restartSeconds.median * 1000).toFixed(0)} ms of ${index.restartSeconds.all.length} (index load ${(index.restartSeconds.indexLoadSeconds * 1000).toFixed(1)} ms)`,
+    `index size: ${fmtInt(index.indexBytes)} bytes, ${index.indexBytesPerLine.toFixed(3)} bytes/line`
+  ].join('\n')
+}

@@ -1,0 +1,67 @@
+// Pre-generated request paths per access pattern, written one per line to a file that every
+// load generator reads, so each system gets the same request sequence.
+import { writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import type { Pattern } from './options.js'
+
+/** A small, fast, seedable PRNG (mulberry32); the same seed gives the same paths. */
+export function createRandom (seed: number): () => number {
+  let state = seed >>> 0
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0
+    let t = state
+    t = Math.imul(t ^ (t >>> 15), t | 1)
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
+  }
+}
+
+/**
+ * Zipf-like rank in [1, n] by inverting the continuous power law (s != 1): close to a discrete
+ * Zipf for the ranks that matter and O(1) per draw, where exact sampling would need a table of n.
+ */
+export function zipfRank (u: number, n: number, s: number): number {
+  const a = 1 - s
+  const rank = Math.floor(((n ** a - 1) * u + 1) ** (1 / a))
+  return Math.min(n, Math.max(1, rank))
+}
+
+/** An odd prime step not dividing n, so rank → line is a bijection that scatters hot lines. */
+function scatterStep (n: number): number {
+  for (const p of [1_000_003, 999_983, 1_000_033, 7_919]) if (n % p !== 0) return p
+  return 1
+}
+
+export function lineNumbers (pattern: Pattern, lines: number, count: number, seed: number, zipfExponent: number): Uint32Array {
+  const out = new Uint32Array(count)
+  const random = createRandom(seed)
+  const step = scatterStep(lines)
+  for (let i = 0; i < count; i++) {
+    switch (pattern) {
+      case 'uniform': out[i] = 1 + Math.floor(random() * lines); break
+      case 'hot': out[i] = 1 + ((zipfRank(random(), lines, zipfExponent) - 1) * step) % lines; break
+      case 'sequential': out[i] = 1 + (i % lines); break
+    }
+  }
+  return out
+}
+
+/** Writes `/lines/<n>` paths, one per line; returns the file's path. */
+export function writePathList (dir: string, pattern: Pattern, lines: number, count: number, seed: number, zipfExponent: number): string {
+  const numbers = lineNumbers(pattern, lines, count, seed, zipfExponent)
+  const path = join(dir, `paths-${pattern}.txt`)
+  const parts: string[] = new Array<string>(numbers.length)
+  for (let i = 0; i < numbers.length; i++) parts[i] = `/lines/${numbers[i]!}`
+  writeFileSync(path, parts.join('\n') + '\n')
+  return path
+}
+
+/** Share of requests that go to the most requested `top` distinct lines (for the report). */
+export function topShare (numbers: Uint32Array, top: number): number {
+  const counts = new Map<number, number>()
+  for (const n of numbers) counts.set(n, (counts.get(n) ?? 0) + 1)
+  const sorted = [...counts.values()].sort((a, b) => b - a)
+  let sum = 0
+  for (let i = 0; i < Math.min(top, sorted.length); i++) sum += sorted[i]!
+  return sum / Math.max(1, numbers.length)
+}

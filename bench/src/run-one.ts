@@ -1,0 +1,104 @@
+// One measured run: one load generator against one system for one pattern and connection
+// count, with the server's CPU and RSS sampled over the generator's measured window.
+import type { LoadJob, LoadResult } from './load/load-types.js'
+import { runAutocannon } from './load/autocannon.js'
+import { runWrk } from './load/wrk.js'
+import type { Pattern, ToolName } from './options.js'
+import { latencyRecord, type RunRecord } from './results.js'
+import type { RunningSystem } from './systems/running-system.js'
+import { treeCpuSeconds, treeRssBytes } from './proc-stats.js'
+
+export interface RunSpec {
+  readonly tool: ToolName
+  readonly pattern: Pattern
+  readonly system: RunningSystem
+  readonly job: LoadJob
+  /** wrk binary and Lua script, when tool is wrk. */
+  readonly wrk?: { readonly bin: string, readonly script: string, readonly threads: number }
+}
+
+interface ServerSample { cores: number, rssBytes: number }
+
+/** Samples CPU from `start()` to `end()` and RSS at `end()`, over the system's process tree. */
+function serverSampler (pid: number): { start: () => void, end: () => void, sample: ServerSample } {
+  let cpu0 = 0
+  let t0 = 0
+  const sample: ServerSample = { cores: 0, rssBytes: 0 }
+  return {
+    sample,
+    start: () => { cpu0 = treeCpuSeconds(pid); t0 = performance.now() },
+    end: () => {
+      const seconds = (performance.now() - t0) / 1000
+      sample.cores = seconds > 0 ? (treeCpuSeconds(pid) - cpu0) / seconds : 0
+      sample.rssBytes = treeRssBytes(pid)
+    }
+  }
+}
+
+async function drive (spec: RunSpec, sampler: ReturnType<typeof serverSampler>): Promise<LoadResult> {
+  if (spec.tool === 'autocannon') return await runAutocannon(spec.job, { onMeasuring: sampler.start, onMeasured: sampler.end })
+  if (spec.wrk === undefined) throw new Error('wrk is not available')
+  sampler.start()
+  // wrk reports only at its end: sample the server just before that.
+  const timer = setTimeout(sampler.end, spec.job.durationSeconds * 900)
+  try {
+    return await runWrk(spec.wrk.bin, spec.wrk.script, spec.job, spec.wrk.threads)
+  } finally {
+    clearTimeout(timer)
+  }
+}
+
+export async function runOne (spec: RunSpec): Promise<RunRecord> {
+  const base = { tool: spec.tool, pattern: spec.pattern, connections: spec.job.connections, system: spec.system.name, label: spec.system.label, processes: spec.system.processes }
+  const sampler = serverSampler(spec.system.pid)
+  try {
+    const r = await drive(spec, sampler)
+    return {
+      ...base,
+      requestsPerSec: r.requestsPerSec,
+      requests: r.requests,
+      seconds: r.seconds,
+      latencyMs: latencyRecord(r.latency),
+      errors: { non2xx: r.non2xx, socket: r.socketErrors, timeouts: r.timeouts, total: r.non2xx + r.socketErrors + r.timeouts },
+      rssBytes: sampler.sample.rssBytes,
+      serverCores: sampler.sample.cores,
+      generatorCores: r.generatorCores,
+      warmup: { seconds: r.warmup.seconds, answeredConnections: r.warmup.answeredConnections, requests: r.warmup.requests, p99Ms: r.warmup.latency.p99Ms },
+      connectBurstIncluded: r.connectBurstIncluded,
+      ratioToNginx: null,
+      ratioToNode: null,
+      ratioBaseline: null
+    }
+  } catch (err) {
+    return {
+      ...base,
+      requestsPerSec: 0,
+      requests: 0,
+      seconds: 0,
+      latencyMs: { mean: 0, p50: 0, p90: 0, p99: 0, p999: 0, max: 0 },
+      errors: { non2xx: 0, socket: 0, timeouts: 0, total: 0 },
+      rssBytes: 0,
+      serverCores: 0,
+      generatorCores: 0,
+      warmup: { seconds: 0, answeredConnections: 0, requests: 0, p99Ms: 0 },
+      connectBurstIncluded: false,
+      ratioToNginx: null,
+      ratioToNode: null,
+      ratioBaseline: null,
+      failure: (err as Error).message.slice(0, 500)
+    }
+  }
+}
+
+/** Fills the ratios: req/s over nginx and over node:http with the same process count, per cell. */
+export function withRatios (runs: readonly RunRecord[]): RunRecord[] {
+  return runs.map((run) => {
+    const same = runs.filter((r) => r.tool === run.tool && r.pattern === run.pattern && r.connections === run.connections && r.failure === undefined)
+    const nginx = same.find((r) => r.system === 'nginx')
+    const baselineName = run.processes > 1 ? 'node-cluster' : 'node'
+    const baseline = same.find((r) => r.system === baselineName)
+    const ratio = (other: RunRecord | undefined): number | null =>
+      run.failure !== undefined || other === undefined || other.requestsPerSec === 0 ? null : run.requestsPerSec / other.requestsPerSec
+    return { ...run, ratioToNginx: ratio(nginx), ratioToNode: ratio(baseline), ratioBaseline: baseline === undefined ? null : baselineName }
+  })
+}
