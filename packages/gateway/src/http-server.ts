@@ -10,6 +10,9 @@ export function createHttpServer (app: Koa, config: Pick<ServerConfig, 'headersT
     headersTimeout: config.headersTimeoutMs,
     requestTimeout: config.requestTimeoutMs,
     keepAliveTimeout: config.keepAliveTimeoutMs,
+    // Node enforces the two timeouts above only when it sweeps connections, every 30 s by
+    // default; a slow-header client would overstay its headersTimeout by that much.
+    connectionsCheckingInterval: Math.max(100, Math.min(1000, Math.floor(config.headersTimeoutMs / 2))),
     // Small responses: send them now rather than waiting to coalesce with the next write.
     noDelay: true
   }, app.callback())

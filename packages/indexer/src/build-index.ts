@@ -49,7 +49,13 @@ export async function buildIndex (options: BuildIndexOptions): Promise<BuildInde
     const after = identifyOpenDataFile(fd)
     if (!sameIdentity(before, after)) throw new Error(`${options.dataPath} changed while it was being indexed`)
     const { lineCount, tables } = joinScans(scans)
-    writeIndexFile(options.indexPath, before, { lineCount, checkpointEveryLines, checkpointEveryBytes, tables })
+    try {
+      writeIndexFile(options.indexPath, before, { lineCount, checkpointEveryLines, checkpointEveryBytes, tables })
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code
+      const hint = code === 'ENOSPC' ? ' (no space left on the device: free some, or point --index-dir elsewhere)' : code === 'EROFS' || code === 'EACCES' ? ' (not writable: use --index-dir)' : ''
+      throw new Error(`cannot write the index ${options.indexPath}: ${(err as Error).message}${hint}`, { cause: err })
+    }
     options.onProgress?.(size, size)
     return {
       dataSizeBytes: size,
