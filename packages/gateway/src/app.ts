@@ -23,6 +23,8 @@ export interface AppDependencies {
   readonly serveMetrics?: boolean
   /** When set, /lines requires `Authorization: Bearer <token>`. */
   readonly authToken?: string | undefined
+  /** Produces the /metrics text; default: this app's registry (cluster workers ask the primary). */
+  readonly renderMetrics?: () => Promise<string>
 }
 
 export function createApp (deps: AppDependencies): Koa {
@@ -40,7 +42,7 @@ export function createApp (deps: AppDependencies): Koa {
     ctx.status = ready ? 200 : 503
     ctx.body = { status: ready ? 'ready' : state.shuttingDown ? 'shutting-down' : state.unavailable === 'ERR_FILE_CHANGED' ? 'reindexing' : 'starting' }
   })
-  if (deps.serveMetrics !== false) router.get('/metrics', metricsRoute(metrics))
+  if (deps.serveMetrics !== false) router.get('/metrics', metricsRoute(metrics, deps.renderMetrics))
 
   app.use(async function timing (ctx, next) {
     const started = process.hrtime.bigint()
@@ -67,11 +69,11 @@ export function createApp (deps: AppDependencies): Koa {
 }
 
 /** The app behind --metrics-listen: /metrics and /healthz only, same error handling. */
-export function createMetricsApp (metrics: ServerMetrics, logger: Logger): Koa {
+export function createMetricsApp (metrics: ServerMetrics, logger: Logger, renderMetrics?: () => Promise<string>): Koa {
   const app = new Koa()
   app.silent = true
   const router = new Router()
-  router.get('/metrics', metricsRoute(metrics))
+  router.get('/metrics', metricsRoute(metrics, renderMetrics))
   router.get('/healthz', (ctx) => { ctx.body = { status: 'ok' } })
   app.use(async function commonHeaders (ctx, next) {
     ctx.set('X-Content-Type-Options', 'nosniff')
@@ -83,9 +85,10 @@ export function createMetricsApp (metrics: ServerMetrics, logger: Logger): Koa {
   return app
 }
 
-function metricsRoute (metrics: ServerMetrics) {
+function metricsRoute (metrics: ServerMetrics, render: (() => Promise<string>) | undefined) {
   return async function metricsHandler (ctx: Koa.Context): Promise<void> {
+    const text = render === undefined ? await metrics.registry.metrics() : await render()
     ctx.set('Content-Type', metrics.registry.contentType)
-    ctx.body = await metrics.registry.metrics()
+    ctx.body = text
   }
 }

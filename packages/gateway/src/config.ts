@@ -9,6 +9,7 @@ export const SERVE_OPTIONS: readonly OptionSpec[] = [
   { flag: 'host', env: 'HOST', kind: 'string', default: '0.0.0.0', description: 'address to listen on' },
   { flag: 'cache-bytes', env: 'LINE_SERVER_CACHE_BYTES', kind: 'bytes', min: 0, default: 64 * 1024 * 1024, description: 'LRU cache budget for hot lines in bytes (0 disables)' },
   { flag: 'cache-max-line-bytes', env: 'LINE_SERVER_CACHE_MAX_LINE_BYTES', kind: 'bytes', min: 0, default: 64 * 1024, description: 'lines longer than this bypass the cache' },
+  { flag: 'processes', env: 'LINE_SERVER_PROCESSES', kind: 'integer', min: 1, max: 64, default: 1, description: 'serving processes sharing the port (node:cluster); the cache budget is split among them' },
   { flag: 'threads', env: 'LINE_SERVER_THREADS', kind: 'integer', min: 1, max: 256, default: Math.min(4, availableParallelism()), description: 'engine worker threads reading the file' },
   { flag: 'max-pending', env: 'LINE_SERVER_MAX_PENDING', kind: 'integer', min: 1, max: 10_000_000, default: 16384, description: 'lookups queued before new ones get 503 + Retry-After' },
   { flag: 'batch-max-lines', env: 'LINE_SERVER_BATCH_MAX_LINES', kind: 'integer', min: 1, max: 65536, default: 256, description: 'most lines sent to a worker in one task' },
@@ -32,6 +33,7 @@ export interface ServerConfig {
   readonly host: string
   readonly cacheBytes: number
   readonly cacheMaxLineBytes: number
+  readonly processes: number
   readonly threads: number
   readonly maxPendingLookups: number
   readonly batchMaxLines: number
@@ -84,6 +86,7 @@ export function loadServerConfig (argv: readonly string[], env: NodeJS.ProcessEn
       host: v.host as string,
       cacheBytes: v['cache-bytes'] as number,
       cacheMaxLineBytes: v['cache-max-line-bytes'] as number,
+      processes: v.processes as number,
       threads: v.threads as number,
       maxPendingLookups: v['max-pending'] as number,
       batchMaxLines: v['batch-max-lines'] as number,

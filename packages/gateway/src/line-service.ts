@@ -37,6 +37,8 @@ export interface LineServiceDependencies {
   readonly progress: ProgressReporter
   /** Fields for the "serving" log line that only main knows (the listening address). */
   readonly servingLogFields: () => Record<string, unknown>
+  /** The message of that line: "serving", or "worker serving" in a cluster worker (the primary says "serving"). */
+  readonly servingMessage: string
 }
 
 export class LineService {
@@ -120,7 +122,7 @@ export class LineService {
       lastLineIndex: config.lineRange === undefined ? lineCount - 1 : Math.min(lineCount, config.lineRange.last) - 1,
       readLine: async (lineIndex) => await version.engine.readLine(lineIndex)
     }
-    logger.log('info', 'serving', {
+    logger.log('info', this.deps.servingMessage, {
       file: config.dataPath,
       lines: lineCount,
       bytes: version.facts.dataBytes,

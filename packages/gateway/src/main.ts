@@ -10,6 +10,9 @@ import { createCounters, createMetrics } from './metrics.js'
 import { createServingState } from './serving-state.js'
 import { createHttpServer, drain, listen } from './http-server.js'
 import { LineService } from './line-service.js'
+import cluster from 'node:cluster'
+import { runClusterPrimary } from './cluster-primary.js'
+import { createClusterMetricsRenderer } from './cluster-metrics.js'
 
 const USAGE = `Usage: line-server serve <file> [options]
        line-server index <file> [options]
@@ -44,6 +47,7 @@ async function serve (argv: readonly string[]): Promise<number> {
   }
   const logger = createLogger()
   try {
+    if (loaded.config.processes > 1 && cluster.isPrimary) return await runClusterPrimary(loaded.config, logger)
     return await startServing(loaded.config, logger)
   } catch (err) {
     logger.log('error', 'start-up failed', { error: (err as Error).message })
@@ -52,9 +56,10 @@ async function serve (argv: readonly string[]): Promise<number> {
 }
 
 async function startServing (config: ServerConfig, logger: Logger): Promise<number> {
+  const isClusterWorker = cluster.isWorker
   const state = createServingState()
   const counters = createCounters()
-  const cache = createLineCache({ maxBytes: config.cacheBytes, maxLineBytes: config.cacheMaxLineBytes })
+  const cache = createLineCache({ maxBytes: Math.floor(config.cacheBytes / config.processes), maxLineBytes: config.cacheMaxLineBytes })
   let address = { address: config.host, port: config.port }
   const service = new LineService({
     config,
@@ -62,6 +67,7 @@ async function startServing (config: ServerConfig, logger: Logger): Promise<numb
     cache,
     logger,
     progress: createProgressReporter(process.stderr, 'indexing'),
+    servingMessage: isClusterWorker ? 'worker serving' : 'serving',
     servingLogFields: () => ({ host: address.address, port: address.port, threads: config.threads, cacheBytes: config.cacheBytes })
   })
   const metrics = createMetrics({
@@ -74,10 +80,13 @@ async function startServing (config: ServerConfig, logger: Logger): Promise<numb
     index: () => service.facts,
     ready: () => state.source !== undefined && !state.shuttingDown
   })
+  const renderMetrics = isClusterWorker ? createClusterMetricsRenderer(metrics.registry) : undefined
   const server = createHttpServer(createApp({
-    state, cache, counters, metrics, logger, accessLog: config.accessLog, serveMetrics: config.metricsListen === undefined, authToken: config.authToken
+    state, cache, counters, metrics, logger, accessLog: config.accessLog, serveMetrics: config.metricsListen === undefined, authToken: config.authToken, renderMetrics
   }), config)
-  const metricsServer = config.metricsListen === undefined ? undefined : createHttpServer(createMetricsApp(metrics, logger), config)
+  // In a cluster each worker would bind the metrics port too; the shared handle makes that work
+  // and any worker answers with the aggregated text.
+  const metricsServer = config.metricsListen === undefined ? undefined : createHttpServer(createMetricsApp(metrics, logger, renderMetrics), config)
 
   let stopped: (code: number) => void = () => {}
   const exitCode = new Promise<number>((resolve) => { stopped = resolve })
@@ -94,13 +103,16 @@ async function startServing (config: ServerConfig, logger: Logger): Promise<numb
   process.once('SIGTERM', () => { shutdown('SIGTERM') })
   process.once('SIGINT', () => { shutdown('SIGINT') })
 
-  // Listen first so /healthz answers (and /readyz says "starting") while a large file is indexed.
-  address = await listen(server, config.port, config.host, config.listenBacklog)
+  // Alone, listen first so /healthz answers (and /readyz says "starting") while a large file is
+  // indexed. A cluster worker listens only once ready: the shared socket would otherwise hand it
+  // connections it can only answer with 503 (the primary has built the index already).
+  if (!isClusterWorker) address = await listen(server, config.port, config.host, config.listenBacklog)
   if (metricsServer !== undefined && config.metricsListen !== undefined) {
     const metricsAddress = await listen(metricsServer, config.metricsListen.port, config.metricsListen.host, 511)
     logger.log('info', 'metrics listening', { host: metricsAddress.address, port: metricsAddress.port })
   }
   await service.start()
+  if (isClusterWorker) address = await listen(server, config.port, config.host, config.listenBacklog)
   // A signal during indexing: the service started after the drain closed it; close it again.
   if (state.shuttingDown) await service.close()
   return await exitCode

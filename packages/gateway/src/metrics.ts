@@ -50,7 +50,7 @@ export function createMetrics (sources: MetricsSources): ServerMetrics {
   gauge(registry, 'line_server_http_requests_in_flight', 'Requests being handled now.', () => c.requestsInFlight)
   gauge(registry, 'line_server_cache_entries', 'Lines held in the LRU cache.', () => sources.cache().entries)
   gauge(registry, 'line_server_cache_bytes', 'Bytes the LRU cache accounts for, entry overhead included.', () => sources.cache().bytes)
-  gauge(registry, 'line_server_ready', '1 once the index is loaded and the engine is up, else 0.', () => sources.ready() ? 1 : 0)
+  gauge(registry, 'line_server_ready', '1 once the index is loaded and the engine is up, else 0.', () => sources.ready() ? 1 : 0, 'min')
   const engine = (): ReturnType<MetricsSources['engine']> => sources.engine()
   gauge(registry, 'line_server_engine_queue_depth', 'Lookups queued or being read by engine workers.', () => engine()?.pendingLookups ?? 0)
   gauge(registry, 'line_server_engine_threads', 'Engine worker threads.', () => engine()?.threads ?? 0)
@@ -59,10 +59,10 @@ export function createMetrics (sources: MetricsSources): ServerMetrics {
   counter(registry, 'line_server_engine_coalesced_total', 'Lookups that joined an identical lookup already in flight.', () => engine()?.coalescedLookups ?? 0)
   counter(registry, 'line_server_engine_rejected_total', 'Lookups refused with 503 because the engine queue was full.', () => engine()?.rejectedLookups ?? 0)
   counter(registry, 'line_server_engine_failed_total', 'Lookups that failed in an engine worker.', () => engine()?.failedLookups ?? 0)
-  gauge(registry, 'line_server_index_lines', 'Lines in the served file.', () => sources.index()?.lines ?? 0)
-  gauge(registry, 'line_server_index_data_bytes', 'Size of the served file in bytes.', () => sources.index()?.dataBytes ?? 0)
-  gauge(registry, 'line_server_index_checkpoints', 'Checkpoints in the line index (16 bytes each in memory).', () => sources.index()?.checkpoints ?? 0)
-  gauge(registry, 'line_server_index_ready_seconds', 'Seconds spent building or loading the index at start-up.', () => sources.index()?.indexSeconds ?? 0)
+  gauge(registry, 'line_server_index_lines', 'Lines in the served file.', () => sources.index()?.lines ?? 0, 'max')
+  gauge(registry, 'line_server_index_data_bytes', 'Size of the served file in bytes.', () => sources.index()?.dataBytes ?? 0, 'max')
+  gauge(registry, 'line_server_index_checkpoints', 'Checkpoints in the line index (16 bytes each in memory).', () => sources.index()?.checkpoints ?? 0, 'max')
+  gauge(registry, 'line_server_index_ready_seconds', 'Seconds spent building or loading the index at start-up.', () => sources.index()?.indexSeconds ?? 0, 'max')
 
   const children = new Map<string, ReturnType<typeof duration.labels>>()
   return {
@@ -84,7 +84,9 @@ function counter (registry: Registry, name: string, help: string, read: () => nu
   new Counter({ name, help, registers: [registry], collect () { this.reset(); this.inc(read()) } })
 }
 
-function gauge (registry: Registry, name: string, help: string, read: () => number): void {
+// `aggregator` says how --processes N combines the workers' values: facts about the file are
+// the same in every worker ('max'), readiness holds only if every worker is ready ('min').
+function gauge (registry: Registry, name: string, help: string, read: () => number, aggregator: 'sum' | 'max' | 'min' = 'sum'): void {
   // eslint-disable-next-line no-new
-  new Gauge({ name, help, registers: [registry], collect () { this.set(read()) } })
+  new Gauge({ name, help, registers: [registry], aggregator, collect () { this.set(read()) } })
 }
