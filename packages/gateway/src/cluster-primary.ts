@@ -80,8 +80,8 @@ export async function runClusterPrimary (config: ServerConfig, logger: Logger): 
       for (const worker of Object.values(cluster.workers ?? {})) worker?.process.kill('SIGTERM')
       finishIfDone()
     }
-    process.once('SIGTERM', () => { shutdown('SIGTERM') })
-    process.once('SIGINT', () => { shutdown('SIGINT') })
+    process.on('SIGTERM', () => { shutdown('SIGTERM') })
+    process.on('SIGINT', () => { shutdown('SIGINT') })
     for (let i = 0; i < config.processes; i++) fork()
   })
 }

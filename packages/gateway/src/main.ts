@@ -100,8 +100,8 @@ async function startServing (config: ServerConfig, logger: Logger): Promise<numb
       stopped(0)
     })
   }
-  process.once('SIGTERM', () => { shutdown('SIGTERM') })
-  process.once('SIGINT', () => { shutdown('SIGINT') })
+  process.on('SIGTERM', () => { shutdown('SIGTERM') })
+  process.on('SIGINT', () => { shutdown('SIGINT') })
 
   // Alone, listen first so /healthz answers (and /readyz says "starting") while a large file is
   // indexed. A cluster worker listens only once ready: the shared socket would otherwise hand it
