@@ -3,7 +3,7 @@
 // dies, aggregates metrics, and on SIGTERM/SIGINT drains every worker before exiting.
 import cluster, { type Worker } from 'node:cluster'
 import { createProgressReporter, ensureIndex } from '@line-server/indexer'
-import type { ServerConfig } from './config.js'
+import { indexOptionsOf, type ServerConfig } from './config.js'
 import type { Logger } from './logger.js'
 import { serveClusterMetrics } from './cluster-metrics.js'
 
@@ -13,14 +13,7 @@ const RESTART_WINDOW_MS = 60_000
 
 export async function runClusterPrimary (config: ServerConfig, logger: Logger): Promise<number> {
   const progress = createProgressReporter(process.stderr, 'indexing')
-  const ensured = await ensureIndex({
-    dataPath: config.dataPath,
-    indexDir: config.indexDir,
-    threads: config.indexThreads,
-    checkpointEveryLines: config.checkpointEveryLines,
-    checkpointEveryBytes: config.checkpointEveryBytes,
-    onProgress: progress.update
-  })
+  const ensured = await ensureIndex(indexOptionsOf(config, progress.update))
   progress.finish()
   serveClusterMetrics()
 

@@ -2,7 +2,7 @@
 // frozen, typed ServerConfig. Every problem is reported together.
 import { availableParallelism } from 'node:os'
 import { parseCommandLine, type OptionSpec } from '@line-server/shared'
-import { INDEX_OPTIONS, resolveUserPath } from '@line-server/indexer'
+import { INDEX_OPTIONS, resolveUserPath, type EnsureIndexOptions } from '@line-server/indexer'
 
 export const SERVE_OPTIONS: readonly OptionSpec[] = [
   { flag: 'port', env: 'PORT', kind: 'integer', min: 0, max: 65535, default: 8080, description: 'TCP port to listen on (0 picks a free one)' },
@@ -54,6 +54,7 @@ export interface ServerConfig {
   readonly indexThreads: number
   readonly checkpointEveryLines: number
   readonly checkpointEveryBytes: number
+  readonly indexMaxBytes: number
 }
 
 export type ConfigResult =
@@ -104,7 +105,8 @@ export function loadServerConfig (argv: readonly string[], env: NodeJS.ProcessEn
       indexDir: indexDir === undefined ? undefined : resolveUserPath(indexDir),
       indexThreads: v['index-threads'] as number,
       checkpointEveryLines: v['checkpoint-lines'] as number,
-      checkpointEveryBytes: v['checkpoint-bytes'] as number
+      checkpointEveryBytes: v['checkpoint-bytes'] as number,
+      indexMaxBytes: v['index-max-bytes'] as number
     })
   }
 }
@@ -124,4 +126,17 @@ function parseHostPort (text: string | undefined): ServerConfig['metricsListen']
   const port = Number(match?.[3])
   if (match === null || port > 65535) return `--metrics-listen=${JSON.stringify(text)}: expected host:port, e.g. 127.0.0.1:9464`
   return { host: match[1] ?? (match[2] === '' ? '0.0.0.0' : match[2]!), port }
+}
+
+/** The index options of a server config, as ensureIndex takes them. */
+export function indexOptionsOf (config: ServerConfig, onProgress: EnsureIndexOptions['onProgress']): EnsureIndexOptions {
+  return {
+    dataPath: config.dataPath,
+    indexDir: config.indexDir,
+    threads: config.indexThreads,
+    checkpointEveryLines: config.checkpointEveryLines,
+    checkpointEveryBytes: config.checkpointEveryBytes,
+    indexMaxBytes: config.indexMaxBytes,
+    onProgress
+  }
 }

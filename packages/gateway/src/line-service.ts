@@ -7,7 +7,7 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import { sliceIndex } from '@line-server/shared'
 import { LineEngine } from '@line-server/engine'
 import { ensureIndex, type ProgressReporter } from '@line-server/indexer'
-import type { ServerConfig } from './config.js'
+import { indexOptionsOf, type ServerConfig } from './config.js'
 import type { LineCache } from './cache.js'
 import type { Logger } from './logger.js'
 import type { ServingState } from './serving-state.js'
@@ -71,14 +71,7 @@ export class LineService {
   private async open (): Promise<ServedVersion> {
     const { config, progress } = this.deps
     const inode = statSync(config.dataPath, { bigint: true }).ino
-    const ensured = await ensureIndex({
-      dataPath: config.dataPath,
-      indexDir: config.indexDir,
-      threads: config.indexThreads,
-      checkpointEveryLines: config.checkpointEveryLines,
-      checkpointEveryBytes: config.checkpointEveryBytes,
-      onProgress: progress.update
-    })
+    const ensured = await ensureIndex(indexOptionsOf(config, progress.update))
     progress.finish()
     const { header } = ensured
     const range = config.lineRange

@@ -3,12 +3,14 @@
 import { closeSync, openSync } from 'node:fs'
 import { availableParallelism } from 'node:os'
 import { Worker } from 'node:worker_threads'
-import { identifyOpenDataFile, sameIdentity, writeIndexFile, type CheckpointTables } from '@line-server/shared'
+import { CHECKPOINT_BYTES, identifyOpenDataFile, sameIdentity, writeIndexFile, type CheckpointTables } from '@line-server/shared'
 import { scanRange, type RangeScan, type RangeScanRequest } from './scan-range.js'
+import { chooseCheckpointLines, thinCheckpoints } from './checkpoint-budget.js'
 import type { ScanWorkerData } from './scan-worker.js'
 
 export const DEFAULT_CHECKPOINT_EVERY_LINES = 64
 export const DEFAULT_CHECKPOINT_EVERY_BYTES = 16 * 1024
+export const DEFAULT_INDEX_MAX_BYTES = 512 * 1024 * 1024
 // Below this a worker's start-up (~30 ms) costs more than it saves.
 const PARALLEL_THRESHOLD_BYTES = 64 * 1024 * 1024
 
@@ -21,6 +23,8 @@ export interface BuildIndexOptions {
   readonly checkpointEveryLines?: number
   /** A checkpoint at least every this many bytes; default 16 KiB. Bounds the bytes a lookup scans. */
   readonly checkpointEveryBytes?: number
+  /** Most bytes the checkpoint table may take in memory; default 512 MiB. Wider line spacing keeps it there. */
+  readonly indexMaxBytes?: number
   /** Called about every 100 ms with the bytes scanned so far. */
   readonly onProgress?: (scannedBytes: number, totalBytes: number) => void
 }
@@ -35,12 +39,13 @@ export interface BuildIndexResult {
 
 export async function buildIndex (options: BuildIndexOptions): Promise<BuildIndexResult> {
   const started = process.hrtime.bigint()
-  const checkpointEveryLines = options.checkpointEveryLines ?? DEFAULT_CHECKPOINT_EVERY_LINES
   const checkpointEveryBytes = options.checkpointEveryBytes ?? DEFAULT_CHECKPOINT_EVERY_BYTES
+  const indexMaxBytes = options.indexMaxBytes ?? DEFAULT_INDEX_MAX_BYTES
   const fd = openSync(options.dataPath, 'r')
   try {
     const before = identifyOpenDataFile(fd)
     const size = before.sizeBytes
+    const checkpointEveryLines = chooseCheckpointLines(fd, size, options.checkpointEveryLines ?? DEFAULT_CHECKPOINT_EVERY_LINES, checkpointEveryBytes, indexMaxBytes)
     const threads = size < PARALLEL_THRESHOLD_BYTES ? 1 : Math.max(1, options.threads ?? availableParallelism())
     const requests = splitRanges(size, threads).map((range) => ({ ...range, dataSizeBytes: size, checkpointEveryLines, checkpointEveryBytes }))
     const scans = threads === 1
@@ -48,9 +53,12 @@ export async function buildIndex (options: BuildIndexOptions): Promise<BuildInde
       : await scanInWorkers(options.dataPath, requests, options.onProgress)
     const after = identifyOpenDataFile(fd)
     if (!sameIdentity(before, after)) throw new Error(`${options.dataPath} changed while it was being indexed`)
-    const { lineCount, tables } = joinScans(scans)
+    const joined = joinScans(scans)
+    const lineCount = joined.lineCount
+    const thinned = thinCheckpoints(joined.tables, size, checkpointEveryLines, checkpointEveryBytes, Math.floor(indexMaxBytes / CHECKPOINT_BYTES))
+    const tables = thinned.tables
     try {
-      writeIndexFile(options.indexPath, before, { lineCount, checkpointEveryLines, checkpointEveryBytes, tables })
+      writeIndexFile(options.indexPath, before, { lineCount, checkpointEveryLines: thinned.everyLines, checkpointEveryBytes, tables })
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code
       const hint = code === 'ENOSPC' ? ' (no space left on the device: free some, or point --index-dir elsewhere)' : code === 'EROFS' || code === 'EACCES' ? ' (not writable: use --index-dir)' : ''

@@ -3,7 +3,7 @@ import { resolve } from 'node:path'
 import { availableParallelism } from 'node:os'
 import { accessSync, constants, statSync } from 'node:fs'
 import { formatHelp, parseCommandLine, type OptionSpec } from '@line-server/shared'
-import { DEFAULT_CHECKPOINT_EVERY_BYTES, DEFAULT_CHECKPOINT_EVERY_LINES } from './build-index.js'
+import { DEFAULT_CHECKPOINT_EVERY_BYTES, DEFAULT_CHECKPOINT_EVERY_LINES, DEFAULT_INDEX_MAX_BYTES } from './build-index.js'
 import { ensureIndex } from './ensure-index.js'
 import { createProgressReporter } from './progress.js'
 
@@ -11,6 +11,7 @@ export const INDEX_OPTIONS: readonly OptionSpec[] = [
   { flag: 'index-dir', env: 'LINE_SERVER_INDEX_DIR', kind: 'string', description: 'directory for the index file (default: next to the data file)' },
   { flag: 'index-threads', env: 'LINE_SERVER_INDEX_THREADS', kind: 'integer', min: 1, max: 256, default: availableParallelism(), description: 'threads that scan the file when indexing' },
   { flag: 'checkpoint-lines', env: 'LINE_SERVER_CHECKPOINT_LINES', kind: 'integer', min: 1, max: 1_000_000, default: DEFAULT_CHECKPOINT_EVERY_LINES, description: 'index checkpoint at least every this many lines' },
+  { flag: 'index-max-bytes', env: 'LINE_SERVER_INDEX_MAX_BYTES', kind: 'bytes', min: 1024 * 1024, default: DEFAULT_INDEX_MAX_BYTES, description: 'most memory the index may take; lines per checkpoint grow to fit' },
   { flag: 'checkpoint-bytes', env: 'LINE_SERVER_CHECKPOINT_BYTES', kind: 'bytes', min: 1024, max: 64 * 1024 * 1024, default: DEFAULT_CHECKPOINT_EVERY_BYTES, description: 'index checkpoint at least every this many bytes (bounds bytes read per lookup)' }
 ]
 
@@ -40,6 +41,7 @@ export async function runCli (argv: readonly string[]): Promise<number> {
     threads: v['index-threads'] as number,
     checkpointEveryLines: v['checkpoint-lines'] as number,
     checkpointEveryBytes: v['checkpoint-bytes'] as number,
+    indexMaxBytes: v['index-max-bytes'] as number,
     onProgress: progress.update
   })
   progress.finish()
