@@ -1,0 +1,82 @@
+import test from 'ava'
+import { isAbsolute } from 'node:path'
+import { loadServerConfig } from '../src/config.js'
+
+test('a data file alone gives a frozen config with the documented defaults', (t) => {
+  const result = loadServerConfig(['data.txt'], {})
+  if (result.kind !== 'ok') return t.fail(JSON.stringify(result))
+  const config = result.config
+  t.true(Object.isFrozen(config))
+  t.true(isAbsolute(config.dataPath))
+  t.true(config.dataPath.endsWith('data.txt'))
+  t.is(config.port, 8080)
+  t.is(config.host, '0.0.0.0')
+  t.is(config.cacheBytes, 64 * 1024 * 1024)
+  t.is(config.cacheMaxLineBytes, 64 * 1024)
+  t.is(config.maxPendingLookups, 16384)
+  t.is(config.batchMaxLines, 256)
+  t.is(config.accessLog, false)
+  t.is(config.indexDir, undefined)
+  t.is(config.checkpointEveryLines, 64)
+  t.is(config.checkpointEveryBytes, 16 * 1024)
+  t.true(config.threads >= 1)
+})
+
+test('reads values from flags and env vars, and a flag wins over its env var', (t) => {
+  const result = loadServerConfig(['data.txt', '--port', '9000', '--cache-bytes=1MiB', '--access-log'], {
+    PORT: '1234', HOST: '127.0.0.1', LINE_SERVER_CACHE_BYTES: '5MiB', LINE_SERVER_THREADS: '3', LINE_SERVER_CHECKPOINT_BYTES: '64KiB'
+  })
+  if (result.kind !== 'ok') return t.fail(JSON.stringify(result))
+  t.is(result.config.port, 9000)
+  t.is(result.config.host, '127.0.0.1')
+  t.is(result.config.cacheBytes, 1024 * 1024)
+  t.is(result.config.threads, 3)
+  t.is(result.config.accessLog, true)
+  t.is(result.config.checkpointEveryBytes, 65536)
+})
+
+test('reports every invalid value together', (t) => {
+  const result = loadServerConfig([
+    '--port=99999', '--threads=0', '--cache-bytes=lots', '--bogus', '--max-pending=-5', '--access-log=perhaps', '--checkpoint-lines=0'
+  ], { LINE_SERVER_BATCH_MAX_LINES: 'many' })
+  if (result.kind !== 'invalid') return t.fail(JSON.stringify(result))
+  const problems = result.problems
+  const mentions = ['--port', '--threads', '--cache-bytes', 'unknown option --bogus', '--max-pending', '--access-log', '--checkpoint-lines', 'LINE_SERVER_BATCH_MAX_LINES', 'exactly one data file']
+  for (const text of mentions) t.true(problems.some((p) => p.includes(text)), `${text} in ${JSON.stringify(problems)}`)
+  t.is(problems.length, mentions.length)
+})
+
+test('needs exactly one data file', (t) => {
+  for (const argv of [[], ['a.txt', 'b.txt']]) {
+    const result = loadServerConfig(argv, {})
+    t.is(result.kind, 'invalid')
+    if (result.kind === 'invalid') t.true(result.problems.some((p) => p.includes('exactly one data file')))
+  }
+})
+
+test('refuses a headers timeout longer than the request timeout', (t) => {
+  const result = loadServerConfig(['d', '--headers-timeout-ms=5000', '--request-timeout-ms=1000'], {})
+  t.is(result.kind, 'invalid')
+  if (result.kind === 'invalid') t.deepEqual(result.problems, ['--headers-timeout-ms must not be larger than --request-timeout-ms'])
+})
+
+test('checks the line range, the metrics address and the token along with the rest', (t) => {
+  const result = loadServerConfig(['d', '--line-range=9-3', '--metrics-listen=nowhere', '--auth-token=short', '--port=x'], {})
+  if (result.kind !== 'invalid') return t.fail(JSON.stringify(result))
+  t.is(result.problems.length, 4, JSON.stringify(result.problems))
+  for (const text of ['--line-range', '--metrics-listen', '--auth-token', '--port']) t.true(result.problems.some((p) => p.includes(text)), text)
+})
+
+test('parses a line range and a metrics address', (t) => {
+  const result = loadServerConfig(['d', '--line-range', '1-5000', '--metrics-listen', '[::1]:9464'], { LINE_SERVER_AUTH_TOKEN: 'x'.repeat(16) })
+  if (result.kind !== 'ok') return t.fail(JSON.stringify(result))
+  t.deepEqual(result.config.lineRange, { first: 1, last: 5000 })
+  t.deepEqual(result.config.metricsListen, { host: '::1', port: 9464 })
+  t.is(result.config.authToken, 'x'.repeat(16))
+  const anyHost = loadServerConfig(['d', '--metrics-listen=:9464'], {})
+  t.deepEqual(anyHost.kind === 'ok' ? anyHost.config.metricsListen : undefined, { host: '0.0.0.0', port: 9464 })
+})
+
+test('asks for help with --help', (t) => {
+  t.deepEqual(loadServerConfig(['--help', '--port=bad'], {}), { kind: 'help' })
+})
