@@ -1,6 +1,9 @@
 // Scans one byte range of the data file for line starts and records checkpoints. Pure apart
 // from positional reads, so it runs the same in a worker thread or in the calling thread.
+// The WebAssembly scanner jumps from checkpoint to checkpoint: one call per checkpoint (every
+// 64 lines), not per line, so short lines scan as fast as long ones.
 import { readSync } from 'node:fs'
+import { createNewlineScanner } from './newline-scanner.js'
 
 const NEWLINE = 0x0a
 /** Bytes read per positional read while scanning. */
@@ -28,27 +31,39 @@ export interface RangeScan {
 export function scanRange (fd: number, request: RangeScanRequest, onBytes?: (scannedBytes: number) => void): RangeScan {
   const { rangeStart, rangeEnd, checkpointEveryLines, checkpointEveryBytes } = request
   const checkpoints = new CheckpointList()
+  const scanner = createNewlineScanner(Math.min(SCAN_CHUNK_BYTES, Math.max(1, rangeEnd - rangeStart)))
   let lineStarts = 0
-  let lastLine = -Infinity
-  let lastOffset = -Infinity
-  const startLine = (offset: number): void => {
-    if (lineStarts - lastLine >= checkpointEveryLines || offset - lastOffset >= checkpointEveryBytes) {
-      checkpoints.push(lineStarts, offset)
-      lastLine = lineStarts
-      lastOffset = offset
-    }
+  // A newline before `windowEnd` starts a checkpoint only as the `need`-th since the last one;
+  // the first newline at or after it always does (the line start is then checkpointEveryBytes on).
+  let need = 1
+  let windowEnd = rangeStart
+  const emit = (offset: number): void => {
+    checkpoints.push(lineStarts, offset)
     lineStarts++
+    need = checkpointEveryLines
+    windowEnd = offset + checkpointEveryBytes - 1
   }
-  if (rangeStart < rangeEnd && (rangeStart === 0 || byteAt(fd, rangeStart - 1) === NEWLINE)) startLine(rangeStart)
-  const buf = Buffer.allocUnsafe(Math.min(SCAN_CHUNK_BYTES, Math.max(1, rangeEnd - rangeStart)))
+  if (rangeStart < rangeEnd && (rangeStart === 0 || byteAt(fd, rangeStart - 1) === NEWLINE)) emit(rangeStart)
+  // A newline at the range's last byte starts a line in the next range (or ends the file).
+  const lastStartingNewline = rangeEnd - 1
   for (let chunkStart = rangeStart; chunkStart < rangeEnd;) {
-    const length = readChunk(fd, buf, chunkStart, Math.min(buf.length, rangeEnd - chunkStart))
-    // A newline at the range's last byte starts a line in the next range (or ends the file).
-    const lastStartable = rangeEnd - 1 - chunkStart
-    let i = buf.indexOf(NEWLINE, 0)
-    while (i !== -1 && i < length) {
-      if (i < lastStartable) startLine(chunkStart + i + 1)
-      i = buf.indexOf(NEWLINE, i + 1)
+    const length = readChunk(fd, scanner.chunk, chunkStart, Math.min(scanner.chunk.length, rangeEnd - chunkStart))
+    const limit = Math.min(length, lastStartingNewline - chunkStart)
+    let pos = 0
+    while (pos < limit) {
+      const searchEnd = chunkStart + pos < windowEnd ? Math.min(limit, windowEnd - chunkStart) : limit
+      const wanted = chunkStart + pos < windowEnd ? need : 1
+      const newline = scanner.findNthNewline(pos, searchEnd, wanted)
+      if (newline === -1) {
+        const found = scanner.lastFound()
+        lineStarts += found
+        need -= found
+        pos = searchEnd
+        continue
+      }
+      lineStarts += wanted - 1
+      emit(chunkStart + newline + 1)
+      pos = newline + 1
     }
     chunkStart += length
     onBytes?.(chunkStart - rangeStart)
@@ -63,8 +78,6 @@ function readChunk (fd: number, buf: Buffer, position: number, length: number): 
     if (n === 0) throw new Error(`the data file ended at byte ${position + done} while scanning; it changed during indexing`)
     done += n
   }
-  // Bytes past `length` are from the previous chunk; indexOf must not see them.
-  if (length < buf.length) buf.fill(0, length)
   return length
 }
 
