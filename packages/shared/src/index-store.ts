@@ -1,7 +1,7 @@
 // Reading and writing index files. Writes go to a temp file that is fsynced and renamed, so a
 // crash leaves either the old index or the new one, never half of one. Loads check everything
 // the header promises before a single lookup can use the table.
-import { closeSync, fsyncSync, openSync, readSync, renameSync, rmSync, writeSync } from 'node:fs'
+import { closeSync, fstatSync, fsyncSync, openSync, readSync, renameSync, rmSync, writeSync } from 'node:fs'
 import { dirname } from 'node:path'
 import { endianness } from 'node:os'
 import { randomBytes } from 'node:crypto'
@@ -83,6 +83,8 @@ export function loadIndexFile (indexPath: string, data: DataFileIdentity): { hea
     if (!sameIdentity(data, { sizeBytes: header.dataSizeBytes, mtimeNs: header.dataMtimeNs, fingerprint: header.dataFingerprint })) {
       throw new IndexFormatError('stale', 'the index was built for a different version of the data file')
     }
+    // Before allocating what the header asks for: a damaged count must not become a huge allocation.
+    if (fstatSync(fd).size < INDEX_HEADER_BYTES + bodyBytes(header.checkpointCount)) throw new IndexFormatError('truncated', 'the index file ends before its table does')
     const index = allocateSharedIndex(header)
     const tables = checkpointTables(index)
     let position = INDEX_HEADER_BYTES

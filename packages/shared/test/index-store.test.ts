@@ -245,3 +245,10 @@ test('rejects a table entry beyond 2^53 as corrupt', (t) => {
   writeFileSync(f.indexPath, buf)
   t.is(rejectionOf(f.indexPath, f.identity), 'corrupt-table')
 })
+
+test('rejects a header that promises far more checkpoints than the file holds as truncated', (t) => {
+  const f = fixture(t)
+  writeIndexFile(f.indexPath, f.identity, contents([0, 2], [0, 5]))
+  resignHeader(f.indexPath, (buf) => { buf.writeBigUInt64LE(2n ** 40n, 72) })
+  t.is(rejectionOf(f.indexPath, f.identity), 'truncated')
+})

@@ -1,5 +1,5 @@
 import test from 'ava'
-import { allocateSharedIndex, checkpointTables, locateLine, type LineIndexFacts } from '../src/line-index.js'
+import { allocateSharedIndex, checkpointTables, locateLine, sliceIndex, type LineIndexFacts, type SharedLineIndex } from '../src/line-index.js'
 
 function indexOf (lines: number[], offsets: number[], lineCount: number, dataSizeBytes: number): { facts: LineIndexFacts, tables: ReturnType<typeof checkpointTables> } {
   const facts = { dataSizeBytes, lineCount, checkpointCount: lines.length, checkpointEveryLines: 4, checkpointEveryBytes: 100 }
@@ -55,4 +55,42 @@ test('finds the same block as a linear search, for every line of random tables',
       t.deepEqual(locateLine(facts, tables, line), expected)
     }
   }
+})
+
+function sharedIndex (lines: number[], offsets: number[], lineCount: number, dataSizeBytes: number): SharedLineIndex {
+  const index = allocateSharedIndex({ dataSizeBytes, lineCount, checkpointCount: lines.length, checkpointEveryLines: 4, checkpointEveryBytes: 100 })
+  const tables = checkpointTables(index)
+  tables.lines.set(lines)
+  tables.offsets.set(offsets)
+  return index
+}
+
+test('a slice locates every line of its range exactly like the whole index', (t) => {
+  const lines = [0, 4, 8, 12, 16]
+  const offsets = [0, 40, 80, 120, 160]
+  const whole = sharedIndex(lines, offsets, 20, 200)
+  for (let first = 0; first < 20; first++) {
+    for (let last = first; last < 20; last++) {
+      const slice = sliceIndex(whole, first, last)
+      t.true(slice.checkpointCount <= Math.floor(last / 4) - Math.floor(first / 4) + 1)
+      for (let line = first; line <= last; line++) {
+        t.deepEqual(locateLine(slice, checkpointTables(slice), line), locateLine(whole, checkpointTables(whole), line), `slice ${first}-${last}, line ${line}`)
+      }
+    }
+  }
+})
+
+test('a slice has its own buffer and leaves the whole index untouched', (t) => {
+  const whole = sharedIndex([0, 4, 8], [0, 40, 80], 12, 120)
+  const slice = sliceIndex(whole, 5, 6)
+  t.not(slice.buffer, whole.buffer)
+  t.is(slice.checkpointCount, 1)
+  t.deepEqual([...checkpointTables(slice).offsets], [40])
+  t.is(slice.dataSizeBytes, 80)
+  t.deepEqual([...checkpointTables(whole).offsets], [0, 40, 80])
+})
+
+test('slicing an index with no checkpoints gives it back', (t) => {
+  const empty = sharedIndex([], [], 0, 0)
+  t.is(sliceIndex(empty, 0, 0), empty)
 })
