@@ -22,9 +22,10 @@ export interface ParsedResponse {
 
 /**
  * Connects, writes `request` (one buffer, or several written `gapMs` apart), and collects what
- * comes back until the server closes, `responses` complete responses arrived, or `waitMs` passed.
+ * comes back until the server closes, `responses` complete responses or `stopAfterBytes` bytes
+ * arrived (then the client hangs up), or `waitMs` passed.
  */
-export async function exchange (port: number, request: string | Buffer | ReadonlyArray<string | Buffer>, options: { waitMs?: number, responses?: number, gapMs?: number } = {}): Promise<RawExchange> {
+export async function exchange (port: number, request: string | Buffer | ReadonlyArray<string | Buffer>, options: { waitMs?: number, responses?: number, stopAfterBytes?: number, gapMs?: number } = {}): Promise<RawExchange> {
   const parts = Array.isArray(request) ? request : [request]
   const socket = connect(port, '127.0.0.1')
   const chunks: Buffer[] = []
@@ -39,9 +40,12 @@ export async function exchange (port: number, request: string | Buffer | Readonl
       resolve({ data: Buffer.concat(chunks), closedByServer, error })
     }
     const timer = setTimeout(() => { finish(false) }, options.waitMs ?? 5000)
+    let received = 0
     socket.on('data', (chunk: Buffer) => {
       chunks.push(chunk)
-      if (options.responses !== undefined && parseResponses(Buffer.concat(chunks)).responses.length >= options.responses) finish(false)
+      received += chunk.length
+      if (options.stopAfterBytes !== undefined && received >= options.stopAfterBytes) finish(false)
+      else if (options.responses !== undefined && parseResponses(Buffer.concat(chunks)).responses.length >= options.responses) finish(false)
     })
     socket.on('error', (err: NodeJS.ErrnoException) => { error = err.code ?? err.message })
     socket.on('close', () => { finish(true) })
@@ -59,11 +63,12 @@ async function writeParts (socket: Socket, parts: readonly Buffer[], gapMs: numb
 
 /**
  * Splits a byte stream into complete HTTP/1.1 responses (Content-Length or chunked bodies;
- * a response with neither ends at the end of the stream). `rest` holds trailing bytes that do
- * not form a complete response.
+ * a response with neither ends at the end of the stream). `isHead(i)` says the i-th final
+ * (non-1xx) response answers a HEAD. `rest` holds trailing bytes that form no complete response.
  */
-export function parseResponses (data: Buffer, { streamEnded = false, headRequests = 0 } = {}): { responses: ParsedResponse[], rest: Buffer } {
+export function parseResponses (data: Buffer, options: { streamEnded?: boolean, isHead?: (index: number) => boolean } = {}): { responses: ParsedResponse[], rest: Buffer } {
   const responses: ParsedResponse[] = []
+  let finals = 0
   let at = 0
   while (at < data.length) {
     const headEnd = data.indexOf('\r\n\r\n', at, 'latin1')
@@ -81,7 +86,8 @@ export function parseResponses (data: Buffer, { streamEnded = false, headRequest
     const status = Number(match[1])
     let bodyStart = headEnd + 4
     let body: Buffer
-    if (responses.length < headRequests || status === 204 || status === 304) {
+    // Interim (1xx), 204 and 304 responses and answers to HEAD have no body.
+    if (status < 200 || status === 204 || status === 304 || options.isHead?.(finals) === true) {
       body = Buffer.alloc(0)
     } else if (headers['transfer-encoding']?.toLowerCase() === 'chunked') {
       const parts: Buffer[] = []
@@ -103,19 +109,20 @@ export function parseResponses (data: Buffer, { streamEnded = false, headRequest
       body = data.subarray(bodyStart, bodyStart + length)
       bodyStart += length
     } else {
-      if (!streamEnded) break
+      if (options.streamEnded !== true) break
       body = data.subarray(bodyStart)
       bodyStart = data.length
     }
     responses.push({ status, headers, body })
+    if (status >= 200) finals++
     at = bodyStart
   }
   return { responses, rest: data.subarray(at) }
 }
 
 /** The responses of an exchange; fails the test when bytes are left that form no response. */
-export function responsesOf (t: ExecutionContext, result: RawExchange, what: string): ParsedResponse[] {
-  const { responses, rest } = parseResponses(result.data, { streamEnded: result.closedByServer })
+export function responsesOf (t: ExecutionContext, result: RawExchange, what: string, isHead?: (index: number) => boolean): ParsedResponse[] {
+  const { responses, rest } = parseResponses(result.data, { streamEnded: result.closedByServer, isHead })
   t.is(rest.length, 0, `${what}: ${rest.length} bytes after the last complete response: ${JSON.stringify(rest.subarray(0, 80).toString('latin1'))}`)
   return responses
 }
