@@ -105,6 +105,8 @@ export class LineEngine {
   /** Waits for running batches, then stops the workers. */
   async close (): Promise<void> {
     this.closed = true
+    // Lookups asked for in this turn wait for a setImmediate flush that would reach a closed pool.
+    if (this.flushScheduled) this.flush()
     await this.pool.close()
   }
 

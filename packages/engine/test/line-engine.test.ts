@@ -210,3 +210,14 @@ test('close waits for lookups already asked for', async (t) => {
   const results = await Promise.allSettled(asked)
   t.deepEqual(results.map((r) => r.status === 'fulfilled' ? r.value.toString() : (r.reason as { code: string }).code), REFERENCE.slice(0, 20).map(String))
 })
+
+test('close waits for batches already sent to the workers', async (t) => {
+  const file = await indexData(createTempDir(t), 'data', DATA)
+  const engine = startEngine(t, file)
+  const asked = Array.from({ length: 300 }, async (_, i) => await engine.readLine(i))
+  await new Promise((resolve) => setImmediate(resolve))
+  t.true(engine.stats.batches > 0, 'dispatched before close')
+  await engine.close()
+  const lines = await Promise.all(asked)
+  t.true(lines.every((line, i) => line.equals(REFERENCE[i]!)))
+})

@@ -249,3 +249,25 @@ test('serves an empty line from the cache too', async (t) => {
   t.is((await bytesOf(again)).length, 0)
   t.deepEqual(source.reads, [1])
 })
+
+test('logs one line per request when the access log is on', async (t) => {
+  const served = await serveApp(t, { source: fakeSource(LINES), app: { accessLog: true } })
+  await fetch(`${served.url}/lines/1`)
+  await fetch(`${served.url}/lines/0`)
+  const requests = served.logger.lines.filter((l) => l.msg === 'request')
+  t.deepEqual(requests.map((l) => [l.method, l.path, l.status]), [['GET', '/lines/1', 200], ['GET', '/lines/0', 400]])
+  t.true(requests.every((l) => typeof l.ms === 'number'))
+})
+
+test('counts a request in flight only while it runs', async (t) => {
+  let release: () => void = () => {}
+  const gate = new Promise<void>((resolve) => { release = resolve })
+  const slow = { ...fakeSource(LINES), readLine: async () => { await gate; return Buffer.from('slow') } }
+  const served = await serveApp(t, { source: slow })
+  const pending = fetch(`${served.url}/lines/1`)
+  while (served.counters.requestsInFlight === 0) await new Promise((resolve) => setTimeout(resolve, 5))
+  t.is(served.counters.requestsInFlight, 1)
+  release()
+  t.is(await (await pending).text(), 'slow')
+  t.is(served.counters.requestsInFlight, 0)
+})
