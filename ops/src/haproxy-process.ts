@@ -15,6 +15,8 @@ export interface HaproxyProcess {
   readonly statsUrl: string
   /** Server name → status (UP, DOWN, ...) for `backend`, from the stats page. */
   readonly serverStatus: (backend: string) => Promise<Map<string, string>>
+  /** The whole stats table (retries are in `wretr`, redispatches in `wredis`). */
+  readonly stats: () => Promise<StatsRow[]>
   readonly stop: () => Promise<void>
 }
 
@@ -43,6 +45,7 @@ export async function startHaproxy (render: ConfigRenderer): Promise<HaproxyProc
         url,
         statsUrl,
         serverStatus: async (backend) => await readServerStatus(statsUrl, backend),
+        stats: async () => await readStats(statsUrl),
         stop: async () => { await daemon.stop(); rmSync(dir, { recursive: true, force: true }) }
       }
     } catch (err) {
@@ -53,19 +56,22 @@ export async function startHaproxy (render: ConfigRenderer): Promise<HaproxyProc
   throw lastError
 }
 
-async function readServerStatus (statsUrl: string, backend: string): Promise<Map<string, string>> {
+/** One row per frontend, backend and server of the CSV stats page, keyed by column name. */
+export type StatsRow = Readonly<Record<string, string>>
+
+async function readStats (statsUrl: string): Promise<StatsRow[]> {
   const csv = await (await fetch(`${statsUrl}/stats;csv`)).text()
   const [header, ...rows] = csv.trim().split('\n')
   const columns = (header ?? '').replace(/^# /, '').split(',')
-  const at = (name: string): number => columns.indexOf(name)
-  const status = new Map<string, string>()
-  for (const row of rows) {
+  return rows.map((row) => {
     const cells = row.split(',')
-    const proxy = cells[at('pxname')]
-    const server = cells[at('svname')]
-    if (proxy === backend && server !== undefined && server !== 'BACKEND' && server !== 'FRONTEND') status.set(server, cells[at('status')] ?? '')
-  }
-  return status
+    return Object.fromEntries(columns.map((name, i) => [name, cells[i] ?? '']))
+  })
+}
+
+async function readServerStatus (statsUrl: string, backend: string): Promise<Map<string, string>> {
+  const rows = (await readStats(statsUrl)).filter((r) => r.pxname === backend && r.svname !== 'BACKEND' && r.svname !== 'FRONTEND')
+  return new Map(rows.map((r) => [r.svname!, r.status!]))
 }
 
 /** Polls until every server of `backend` reports `wanted` (e.g. 'UP'), or throws after `timeoutMs`. */

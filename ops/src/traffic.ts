@@ -27,6 +27,8 @@ export interface TrafficOptions {
   /** Per-request timeout; default 5 s. */
   readonly timeoutMs?: number
   readonly next: (i: number) => PlannedRequest
+  /** Actions run at given times after the start (kill a replica under traffic, ...). */
+  readonly events?: ReadonlyArray<{ readonly atMs: number, readonly run: () => void }>
 }
 
 export async function runTraffic (options: TrafficOptions): Promise<RequestOutcome[]> {
@@ -44,9 +46,11 @@ export async function runTraffic (options: TrafficOptions): Promise<RequestOutco
       outcomes.push({ sentAtMs, path: planned.path, status: answer.status, ok, ...(answer.error === undefined ? {} : { error: answer.error }) })
     }
   }
+  const timers = (options.events ?? []).map((e) => setTimeout(e.run, e.atMs))
   try {
     await Promise.all(Array.from({ length: options.concurrency }, loop))
   } finally {
+    timers.forEach(clearTimeout)
     agent.destroy()
   }
   return outcomes.sort((a, b) => a.sentAtMs - b.sentAtMs)
