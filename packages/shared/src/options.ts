@@ -46,6 +46,8 @@ export function parseCommandLine (specs: readonly OptionSpec[], argv: readonly s
     const spec = byFlag.get(negated ? name.slice(3) : name)
     if (spec === undefined) { problems.push(`unknown option --${name}`); continue }
     if (spec.kind === 'boolean' && eq === -1) { raw.set(spec.flag, { text: negated ? 'false' : 'true', source: `--${name}` }); continue }
+    // Otherwise --no-access-log=true would turn the access log on.
+    if (negated) { problems.push(`--${name} takes no value`); continue }
     const text = eq === -1 ? argv[++i] : arg.slice(eq + 1)
     if (text === undefined) { problems.push(`--${name} needs a value`); continue }
     raw.set(spec.flag, { text, source: `--${name}` })

@@ -91,6 +91,12 @@ test('a bare boolean flag does not swallow the next argument', (t) => {
   t.deepEqual(parsed.positionals, ['data.txt'])
 })
 
+test('a negated boolean flag takes no value', (t) => {
+  const parsed = parseCommandLine(SPECS, ['--no-access-log=true'], {})
+  t.deepEqual(parsed.problems, ['--no-access-log takes no value'])
+  t.not(parsed.values['access-log'], true)
+})
+
 test('no- is only a negation for boolean options', (t) => {
   t.deepEqual(parseCommandLine(SPECS, ['--no-port'], {}).problems, ['unknown option --no-port'])
 })
