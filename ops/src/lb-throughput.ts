@@ -1,6 +1,7 @@
 // Throughput through the HAProxy balancer against one server process asked directly, on the
-// same data and in the same run: direct → lb over 1 replica → lb over 2 replicas. Each
-// configuration gets a short warm-up (caches, keep-alive pools) before its measured window.
+// same data and in the same run: direct, lb over 1 replica, lb over 2 replicas. Rounds visit the
+// configurations in turn, so drift in the machine's load spreads over all of them; each
+// measured window follows a short warm-up (caches, keep-alive pools). The median round counts.
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -18,6 +19,8 @@ export interface ThroughputOptions {
   readonly dataBytes: number
   /** Requests cycle through lines 1..maxLine (capped at the file's line count). */
   readonly maxLine: number
+  /** Measured windows per configuration; default 1. */
+  readonly rounds?: number
 }
 
 export interface ThroughputRow extends WrkSummary {
@@ -25,35 +28,43 @@ export interface ThroughputRow extends WrkSummary {
   readonly requestsPerSecond: number
   /** requestsPerSecond divided by that of the direct configuration. */
   readonly ratio: number
+  /** req/s of every round, in order; the row's other figures are from the median one. */
+  readonly roundsRequestsPerSecond: number[]
 }
 
 export async function measureLbThroughput (options: ThroughputOptions): Promise<ThroughputRow[]> {
   const dir = mkdtempSync(join(tmpdir(), 'ops-lb-bench-'))
   const servers: ServerProcess[] = []
-  let haproxy: HaproxyProcess | undefined
+  const balancers: HaproxyProcess[] = []
   try {
     const file = join(dir, 'data.txt')
     const { lines } = generateDataFile(file, options.dataBytes, { seed: 7 })
     servers.push(await startServer(file), await startServer(file))
-    const maxLine = Math.min(lines, options.maxLine)
-    const rows: Array<Omit<ThroughputRow, 'ratio'>> = []
-    const measure = async (name: string, url: string): Promise<void> => {
-      if (options.warmupSeconds > 0) await runWrk({ url, seconds: options.warmupSeconds, connections: options.connections, threads: options.wrkThreads, maxLine })
-      rows.push({ name, ...await runWrk({ url, seconds: options.seconds, connections: options.connections, threads: options.wrkThreads, maxLine }) })
-    }
-    await measure('direct (1 server process)', servers[0]!.url)
+    const configs = [{ name: 'direct (1 server process)', url: servers[0]!.url }]
     for (const count of [1, 2]) {
       const args = servers.slice(0, count).flatMap((s) => ['--server', `127.0.0.1:${s.port}`])
-      haproxy = await startHaproxy((bind, stats) => generated(runGenerateHaproxy(['--bind', bind, '--stats', stats, ...args])))
+      const haproxy = await startHaproxy((bind, stats) => generated(runGenerateHaproxy(['--bind', bind, '--stats', stats, ...args])))
+      balancers.push(haproxy)
       await waitForServers(haproxy, 'line_servers', (status) => status === 'UP')
-      await measure(`haproxy -> ${count} server process${count > 1 ? 'es' : ''}`, haproxy.url)
-      await haproxy.stop()
-      haproxy = undefined
+      configs.push({ name: `haproxy -> ${count} server process${count > 1 ? 'es' : ''}`, url: haproxy.url })
     }
+    const wrk = { connections: options.connections, threads: options.wrkThreads, maxLine: Math.min(lines, options.maxLine) }
+    const samples = configs.map(() => [] as Array<WrkSummary & { requestsPerSecond: number }>)
+    for (let round = 0; round < (options.rounds ?? 1); round++) {
+      for (const [i, config] of configs.entries()) {
+        if (options.warmupSeconds > 0) await runWrk({ ...wrk, url: config.url, seconds: options.warmupSeconds })
+        samples[i]!.push(await runWrk({ ...wrk, url: config.url, seconds: options.seconds }))
+      }
+    }
+    const rows = configs.map((config, i) => {
+      const sorted = [...samples[i]!].sort((a, b) => a.requestsPerSecond - b.requestsPerSecond)
+      const median = sorted[Math.floor((sorted.length - 1) / 2)]!
+      return { name: config.name, ...median, roundsRequestsPerSecond: samples[i]!.map((s) => s.requestsPerSecond) }
+    })
     const base = rows[0]!.requestsPerSecond
     return rows.map((r) => ({ ...r, ratio: r.requestsPerSecond / base }))
   } finally {
-    await haproxy?.stop()
+    await Promise.all(balancers.map(async (b) => await b.stop()))
     await Promise.all(servers.map(async (s) => await s.stop()))
     rmSync(dir, { recursive: true, force: true })
   }
