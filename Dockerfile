@@ -14,8 +14,9 @@ WORKDIR /app
 COPY pnpm-lock.yaml pnpm-workspace.yaml .npmrc ./
 RUN pnpm fetch
 COPY . .
+# The whole workspace, as build.sh compiles it, so the image never builds what CI has not.
 RUN pnpm install --frozen-lockfile --offline --reporter=append-only \
- && pnpm exec tsc -b packages/gateway
+ && pnpm exec tsc -b
 # A self-contained copy of the gateway with production dependencies only (no typescript, ava,
 # @types/*), its workspace dependencies copied in. --legacy: the workspace does not use
 # inject-workspace-packages, which pnpm 10's default deploy requires.
