@@ -1,3 +1,5 @@
+// docker-compose.yml against the Compose Specification schema, and against the Prometheus and
+// HAProxy configs that must list the same replicas.
 import test from 'ava'
 import { spawnSync } from 'node:child_process'
 import { existsSync, readFileSync } from 'node:fs'

@@ -1,3 +1,5 @@
+// The Grafana dashboard and its provisioning, read as files: structure, units, thresholds, the
+// replica selector, and metric names checked against the gateway's metrics.ts.
 import test from 'ava'
 import { readFileSync } from 'node:fs'
 import { parse } from 'yaml'

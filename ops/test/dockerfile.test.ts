@@ -1,3 +1,4 @@
+// The Dockerfile and .dockerignore, read as text (no Docker engine runs here).
 import test from 'ava'
 import { readFileSync } from 'node:fs'
 import { BUILD_SCRIPT, DOCKERFILE, DOCKERIGNORE } from '../src/repo-paths.js'

@@ -1,3 +1,4 @@
+// The configs lb/generate-haproxy.mjs writes, and lb/haproxy.cfg being one of them.
 import test from 'ava'
 import { readFileSync } from 'node:fs'
 import { generated, runGenerateHaproxy } from '../src/lb-generators.js'

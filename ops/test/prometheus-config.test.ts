@@ -1,3 +1,4 @@
+// prometheus/prometheus.yml and the loopback variant the heavy test derives from it.
 import test from 'ava'
 import { parse } from 'yaml'
 import { loopbackPrometheusConfig, readPrometheusConfig, scrapeTargets } from '../src/prometheus-config.js'

@@ -1,3 +1,4 @@
+// The configs lb/generate-shards.mjs writes: routing read back from the ACLs, and input checks.
 import test from 'ava'
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
