@@ -67,6 +67,11 @@ test.serial('errors pass through the balancer unchanged', async (t) => {
   t.is((await fetch(`${ctx.haproxy!.url}/readyz`)).status, 200)
 })
 
+test.serial('haproxy exports the metric the load-balancer alert rule uses', async (t) => {
+  const metrics = await (await fetch(`${ctx.haproxy!.statsUrl}/metrics`)).text()
+  t.regex(metrics, /^haproxy_backend_active_servers\{proxy="line_servers"\} 3$/m)
+})
+
 test.serial('requests are spread over every replica', async (t) => {
   const outcomes: string[] = []
   await Promise.all(Array.from({ length: 6 }, async (_, worker) => {
