@@ -4,10 +4,10 @@ import anyTest, { type TestFn } from 'ava'
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { ERROR_STATUS, isErrorCode } from '@line-server/shared'
-import { startServer, type ServerProcess } from '@line-server/testkit'
+import type { ServerProcess } from '@line-server/testkit'
 import { sharedFixtureDir } from './helpers/fixtures.js'
 import { rawRequest, type RawResponse } from './helpers/http.js'
-import { assertLineResponse } from './helpers/server.js'
+import { assertLineResponse, launchServer } from './helpers/server.js'
 
 const test = anyTest as TestFn<{ server: ServerProcess, removeDir: () => void }>
 
@@ -17,7 +17,7 @@ test.before(async (t) => {
   const { dir, remove } = sharedFixtureDir()
   const dataPath = join(dir, 'contract.txt')
   writeFileSync(dataPath, LINES.join('\n') + '\n')
-  t.context = { server: await startServer(dataPath), removeDir: remove }
+  t.context = { server: await launchServer(dataPath), removeDir: remove }
 })
 
 test.after.always(async (t) => {
