@@ -19,7 +19,12 @@ export async function serveFile (t: ExecutionContext, dataPath: string, options:
  * than left running after the test (a hung start-up would otherwise outlive the test run).
  */
 export async function launchServer (dataPath: string, options: StartServerOptions = {}): Promise<ServerProcess> {
-  const child = spawn(process.execPath, [LINE_SERVER_BIN, 'serve', dataPath, '--port', '0', '--host', '127.0.0.1', ...(options.args ?? [])], {
+  return await launchServeCommand(['serve', dataPath, '--port', '0', '--host', '127.0.0.1', ...(options.args ?? [])], options)
+}
+
+/** Runs `line-server <args>` exactly as given (no port or host added) until it logs "serving". */
+export async function launchServeCommand (args: readonly string[], options: Omit<StartServerOptions, 'args'> = {}): Promise<ServerProcess> {
+  const child = spawn(process.execPath, [LINE_SERVER_BIN, ...args], {
     env: { ...process.env, ...options.env },
     stdio: ['ignore', 'pipe', 'pipe']
   })
