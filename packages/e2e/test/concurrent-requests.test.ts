@@ -1,0 +1,85 @@
+// Thousands of requests in flight at once, each answered with its own line: nothing is mixed
+// up between batched, coalesced or cached lookups.
+import anyTest, { type TestFn } from 'ava'
+import { join } from 'node:path'
+import { expectedLine, generateDataFile, type DataSpec, type ServerProcess } from '@line-server/testkit'
+import { sharedFixtureDir } from './helpers/fixtures.js'
+import { createPooledAgent, rawRequest } from './helpers/http.js'
+import { launchServer, seededRandom } from './helpers/server.js'
+
+const test = anyTest.serial as TestFn<{ server: ServerProcess, lines: number, removeDir: () => void }>
+const SPEC: DataSpec = { seed: 77 }
+const REQUESTS = 2000
+
+test.before(async (t) => {
+  const { dir, remove } = sharedFixtureDir()
+  const dataPath = join(dir, 'data.txt')
+  const { lines } = generateDataFile(dataPath, 10_000_000, SPEC)
+  t.context = { server: await launchServer(dataPath), lines, removeDir: remove }
+})
+
+test.after.always(async (t) => {
+  await t.context.server?.stop()
+  t.context.removeDir?.()
+})
+
+/** Line numbers -> how many answers were wrong, with the first few described. */
+async function fireAll (url: string, numbers: readonly number[], send: (n: number) => Promise<{ status: number, body: Buffer }>): Promise<string[]> {
+  const answers = await Promise.all(numbers.map(async (n) => ({ n, res: await send(n) })))
+  return answers
+    .filter(({ n, res }) => res.status !== 200 || !res.body.equals(expectedLine(n, SPEC)))
+    .map(({ n, res }) => `line ${n}: status ${res.status}, ${res.body.length} bytes`)
+}
+
+test(`answers ${REQUESTS} concurrent requests for distinct lines over 400 sockets, each with its own line`, async (t) => {
+  const { server, lines } = t.context
+  const random = seededRandom(1)
+  const numbers = Array.from({ length: REQUESTS }, () => 1 + Math.floor(random() * lines))
+  const agent = createPooledAgent(400)
+  t.teardown(() => { agent.destroy() })
+  const wrong = await fireAll(server.url, numbers, async (n) => await rawRequest(server.url, `/lines/${n}`, { agent }))
+  t.deepEqual(wrong, [])
+})
+
+test(`answers ${REQUESTS} concurrent requests for the same 20 lines (coalesced and cached lookups) correctly`, async (t) => {
+  const { server, lines } = t.context
+  const hot = Array.from({ length: 20 }, (_, i) => 1 + Math.floor((i * lines) / 20))
+  const numbers = Array.from({ length: REQUESTS }, (_, i) => hot[i % hot.length]!)
+  const agent = createPooledAgent(400)
+  t.teardown(() => { agent.destroy() })
+  const wrong = await fireAll(server.url, numbers, async (n) => await rawRequest(server.url, `/lines/${n}`, { agent }))
+  t.deepEqual(wrong, [])
+})
+
+test(`answers ${REQUESTS} concurrent fetches, each on its own connection`, async (t) => {
+  const { server, lines } = t.context
+  const random = seededRandom(2)
+  const numbers = Array.from({ length: REQUESTS }, () => 1 + Math.floor(random() * lines))
+  const wrong = await fireAll(server.url, numbers, async (n) => {
+    const res = await fetch(`${server.url}/lines/${n}`, { headers: { connection: 'close' } })
+    return { status: res.status, body: Buffer.from(await res.arrayBuffer()) }
+  })
+  t.deepEqual(wrong, [])
+})
+
+test('answers a concurrent mix of good, bad and out-of-range requests each with its own status', async (t) => {
+  const { server, lines } = t.context
+  const agent = createPooledAgent(300)
+  t.teardown(() => { agent.destroy() })
+  const targets = Array.from({ length: REQUESTS }, (_, i) => {
+    switch (i % 4) {
+      case 0: return { path: `/lines/${1 + ((i * 31) % lines)}`, status: 200, line: 1 + ((i * 31) % lines) }
+      case 1: return { path: `/lines/${lines + 1 + i}`, status: 413 }
+      case 2: return { path: `/lines/x${i}`, status: 400 }
+      default: return { path: `/lines/${1 + ((i * 17) % lines)}`, status: 200, line: 1 + ((i * 17) % lines), method: 'HEAD' }
+    }
+  })
+  const answers = await Promise.all(targets.map(async (target) => ({ target, res: await rawRequest(server.url, target.path, { agent, method: target.method ?? 'GET' }) })))
+  const wrong = answers.filter(({ target, res }) => {
+    if (res.status !== target.status) return true
+    if (target.line === undefined) return false
+    const expected = expectedLine(target.line, SPEC)
+    return target.method === 'HEAD' ? res.headers['content-length'] !== String(expected.length) || res.body.length !== 0 : !res.body.equals(expected)
+  }).map(({ target, res }) => `${target.method ?? 'GET'} ${target.path}: ${res.status}`)
+  t.deepEqual(wrong, [])
+})
