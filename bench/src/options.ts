@@ -30,7 +30,7 @@ export interface BenchOptions {
   readonly durationSeconds: number
   /** Least warm-up seconds per run (JIT, caches); default 2, quick 1. */
   readonly minWarmupSeconds: number
-  /** Most seconds to wait for every connection to get its first answer; default 120. */
+  /** Most seconds to wait for every connection to get its first answer; default 30, quick 15. */
   readonly maxWarmupSeconds: number
   readonly patterns: readonly Pattern[]
   readonly systems: readonly SystemName[]
@@ -63,6 +63,7 @@ export const USAGE = `Usage: pnpm bench [options]
   --connections <list>    e.g. 100,1000,10000
   --duration <s>          measured seconds per run (after warm-up)
   --warmup <s>            least warm-up seconds per run
+  --max-warmup <s>        most seconds to wait for every connection's first answer (default 30)
   --patterns <list>       uniform,hot,sequential
   --systems <list>        ours,ours-nocache,nginx,node,node-cluster
   --tools <list>          autocannon,wrk
@@ -123,7 +124,7 @@ export function parseOptions (argv: readonly string[]): ParsedOptions {
     connections,
     durationSeconds: positiveNumber(values.get('duration'), 'duration', problems) ?? (quick ? 3 : 10),
     minWarmupSeconds: positiveNumber(values.get('warmup'), 'warmup', problems) ?? (quick ? 1 : 2),
-    maxWarmupSeconds: positiveNumber(values.get('max-warmup'), 'max-warmup', problems) ?? 120,
+    maxWarmupSeconds: positiveNumber(values.get('max-warmup'), 'max-warmup', problems) ?? (quick ? 15 : 30),
     patterns: list(values.get('patterns') ?? (quick ? 'uniform,hot' : PATTERNS.join(',')), PATTERNS, 'patterns', problems),
     systems: list(values.get('systems') ?? (quick ? 'ours,ours-nocache,nginx,node' : SYSTEMS.join(',')), SYSTEMS, 'systems', problems),
     tools: list(values.get('tools') ?? (quick ? 'autocannon' : TOOLS.join(',')), TOOLS, 'tools', problems),

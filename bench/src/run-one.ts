@@ -19,19 +19,22 @@ export interface RunSpec {
 
 interface ServerSample { cores: number, rssBytes: number }
 
-/** Samples CPU from `start()` to `end()` and RSS at `end()`, over the system's process tree. */
-function serverSampler (pid: number): { start: () => void, end: () => void, sample: ServerSample } {
+/** Samples CPU from `start()` to `end()` and RSS at `end()` (or `rss()`), over the system's process tree. */
+function serverSampler (pid: number): { start: () => void, end: () => void, cpu: () => void, rss: () => void, sample: ServerSample } {
   let cpu0 = 0
   let t0 = 0
   const sample: ServerSample = { cores: 0, rssBytes: 0 }
+  const cpu = (): void => {
+    const seconds = (performance.now() - t0) / 1000
+    sample.cores = seconds > 0 ? (treeCpuSeconds(pid) - cpu0) / seconds : 0
+  }
+  const rss = (): void => { sample.rssBytes = treeRssBytes(pid) }
   return {
     sample,
+    cpu,
+    rss,
     start: () => { cpu0 = treeCpuSeconds(pid); t0 = performance.now() },
-    end: () => {
-      const seconds = (performance.now() - t0) / 1000
-      sample.cores = seconds > 0 ? (treeCpuSeconds(pid) - cpu0) / seconds : 0
-      sample.rssBytes = treeRssBytes(pid)
-    }
+    end: () => { cpu(); rss() }
   }
 }
 
@@ -39,12 +42,14 @@ async function drive (spec: RunSpec, sampler: ReturnType<typeof serverSampler>):
   if (spec.tool === 'autocannon') return await runAutocannon(spec.job, { onMeasuring: sampler.start, onMeasured: sampler.end })
   if (spec.wrk === undefined) throw new Error('wrk is not available')
   sampler.start()
-  // wrk reports only at its end: sample the server just before that.
-  const timer = setTimeout(sampler.end, spec.job.durationSeconds * 900)
+  // wrk reports only when it ends and its connections close: take the RSS just before that,
+  // the CPU over its whole run.
+  const timer = setTimeout(sampler.rss, spec.job.durationSeconds * 900)
   try {
     return await runWrk(spec.wrk.bin, spec.wrk.script, spec.job, spec.wrk.threads)
   } finally {
     clearTimeout(timer)
+    sampler.cpu()
   }
 }
 

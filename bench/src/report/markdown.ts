@@ -2,11 +2,11 @@
 // table per pattern × connections, and the start-up measures.
 import type { BenchResults, RunRecord } from '../results.js'
 import { cells, fmtInt, fmtMiB, fmtMs, fmtRatio } from './format.js'
-import { cellTitle, formatIndexSummary } from './table.js'
+import { cellTitle, fmtWarmup, formatIndexSummary } from './table.js'
 
 function row (run: RunRecord): string {
-  if (run.failure !== undefined) return `| ${run.label} | failed | | | | | | |`
-  return `| ${run.label} | ${fmtInt(run.requestsPerSec)} | ${fmtMs(run.latencyMs.p50)} | ${fmtMs(run.latencyMs.p99)} | ${fmtInt(run.errors.total)} | ${fmtMiB(run.rssBytes)} | ${fmtRatio(run.ratioToNginx)} | ${fmtRatio(run.ratioToNode)} |`
+  if (run.failure !== undefined) return `| ${run.label} | failed | | | | | | | |`
+  return `| ${run.label} | ${fmtInt(run.requestsPerSec)} | ${fmtMs(run.latencyMs.p50)} | ${fmtMs(run.latencyMs.p99)} | ${fmtInt(run.errors.total)} | ${fmtMiB(run.rssBytes)} | ${fmtWarmup(run)} | ${fmtRatio(run.ratioToNginx)} | ${fmtRatio(run.ratioToNode)} |`
 }
 
 export function renderMarkdown (results: BenchResults): string {
@@ -18,11 +18,13 @@ export function renderMarkdown (results: BenchResults): string {
       `Node ${m.node}, a ${(results.data.bytes / 2 ** 20).toFixed(0)} MiB file of ${fmtInt(results.data.lines)} lines held in page cache. ` +
       'The load generator runs on the same machine and takes part of the cores (see `generatorCores` in the JSON); ' +
       'single runs swing by ±30%, so compare the ratios, which come from back-to-back runs. ' +
-      '"vs node" compares with the node:http + readSync baseline with the same number of processes.',
+      '"vs node" compares with the node:http + readSync baseline with the same number of processes. ' +
+      'autocannon opens the connections in batches and measures once every connection has had an answer ' +
+      '(warm-up s; * = it gave up waiting, with the connections answered by then); wrk opens them inside its window, so its 1,000+ rows include the connection burst.',
     ''
   ]
   for (const cell of cells(results.runs)) {
-    lines.push(`**${cellTitle(cell)}**`, '', '| system | req/s | p50 ms | p99 ms | errors | RSS MiB | vs nginx | vs node |', '|---|---:|---:|---:|---:|---:|---:|---:|')
+    lines.push(`**${cellTitle(cell)}**`, '', '| system | req/s | p50 ms | p99 ms | errors | RSS MiB | warm-up s | vs nginx | vs node |', '|---|---:|---:|---:|---:|---:|---:|---:|---:|')
     for (const run of cell.runs) lines.push(row(run))
     lines.push('')
   }

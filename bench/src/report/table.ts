@@ -2,10 +2,17 @@
 import type { BenchResults, RunRecord } from '../results.js'
 import { cells, fmtInt, fmtMiB, fmtMs, fmtRatio, type Cell } from './format.js'
 
-const COLUMNS = ['system', 'req/s', 'p50 ms', 'p99 ms', 'errors', 'RSS MiB', 'srv cpu', 'gen cpu', 'vs nginx', 'vs node'] as const
+const COLUMNS = ['system', 'req/s', 'p50 ms', 'p99 ms', 'errors', 'RSS MiB', 'srv cpu', 'gen cpu', 'warm s', 'vs nginx', 'vs node'] as const
+
+/** Warm-up seconds, starred when measuring began before every connection had an answer. */
+export function fmtWarmup (run: RunRecord): string {
+  if (run.tool === 'wrk') return '–'
+  const partial = run.warmup.answeredConnections < run.connections
+  return `${run.warmup.seconds.toFixed(1)}${partial ? `* (${fmtInt(run.warmup.answeredConnections)})` : ''}`
+}
 
 function row (run: RunRecord): string[] {
-  if (run.failure !== undefined) return [run.label, 'failed', '', '', '', '', '', '', '', run.failure.slice(0, 60)]
+  if (run.failure !== undefined) return [run.label, 'failed', '', '', '', '', '', '', '', '', run.failure.slice(0, 60)]
   return [
     run.label,
     fmtInt(run.requestsPerSec),
@@ -15,6 +22,7 @@ function row (run: RunRecord): string[] {
     fmtMiB(run.rssBytes),
     run.serverCores.toFixed(2),
     run.generatorCores.toFixed(2),
+    fmtWarmup(run),
     fmtRatio(run.ratioToNginx),
     run.ratioBaseline === null ? '–' : `${fmtRatio(run.ratioToNode)}${run.ratioBaseline === 'node-cluster' ? ' (×N)' : ''}`
   ]
@@ -24,7 +32,7 @@ export function cellTitle (cell: Cell): string {
   const first = cell.runs.find((r) => r.failure === undefined)
   const warm = first === undefined ? '' : cell.tool === 'wrk'
     ? (first.connectBurstIncluded ? ', connections opened inside the window' : '')
-    : `, after warm-up of ${first.warmup.seconds.toFixed(1)} s`
+    : ', after warm-up'
   return `${cell.tool} · ${cell.pattern} · ${fmtInt(cell.connections)} connections (${first?.seconds.toFixed(1) ?? '?'} s measured${warm})`
 }
 
@@ -37,7 +45,10 @@ function renderTable (header: readonly string[], rows: readonly string[][]): str
 export function formatTables (results: BenchResults): string {
   const parts: string[] = []
   for (const cell of cells(results.runs)) parts.push(`${cellTitle(cell)}\n${renderTable(COLUMNS, cell.runs.map(row))}`)
-  return parts.join('\n\n')
+  const legend = 'errors = non-2xx + socket errors + timeouts; RSS of the server process tree at the end of the window; ' +
+    'srv/gen cpu = cores used by server / load generator in the window; warm s = seconds until every connection had an answer ' +
+    '(* = measuring began without some, count in brackets); vs node = node:http with the same process count (×N = cluster)'
+  return `${parts.join('\n\n')}\n\n${legend}`
 }
 
 export function formatIndexSummary (results: BenchResults): string {
