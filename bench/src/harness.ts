@@ -39,6 +39,9 @@ export async function runBench (options: BenchOptions, command: string, log: Log
   const startedAt = new Date()
   const loadAverageAtStart = loadavg()
   const notes: string[] = []
+  if (loadAverageAtStart[0]! > availableParallelism() * 0.5) {
+    notes.push(`the machine was busy before the run (load average ${loadAverageAtStart[0]!.toFixed(1)} on ${availableParallelism()} cores): other work competes with server and generator, so absolute numbers are low; compare ratios`)
+  }
   log(`data file: ${(options.sizeBytes / 2 ** 20).toFixed(0)} MiB, seed ${options.seed}, in ${options.dataDir}`)
   const data = ensureDataFile(options.dataDir, options.sizeBytes, options.seed)
   log(`${data.reused ? 'reusing' : 'generated'} ${data.path}: ${data.lines} lines${data.reused ? '' : ` in ${data.generateSeconds.toFixed(1)} s`}`)

@@ -39,7 +39,7 @@ export interface BenchOptions {
   readonly clusterProcesses: number
   /** Zipf exponent of the hot pattern; default 1.1. */
   readonly zipfExponent: number
-  /** Length of each pre-generated request path list; default 2^20. */
+  /** Length of each pre-generated request path list; default 2^20, quick 2^18. */
   readonly pathListLength: number
   /** Measure index build, cold reads and restart time; `--skip-index` turns it off. */
   readonly indexMeasures: boolean
@@ -130,7 +130,7 @@ export function parseOptions (argv: readonly string[]): ParsedOptions {
     tools: list(values.get('tools') ?? (quick ? 'autocannon' : TOOLS.join(',')), TOOLS, 'tools', problems),
     clusterProcesses: positiveNumber(values.get('processes'), 'processes', problems) ?? availableParallelism(),
     zipfExponent: positiveNumber(values.get('zipf'), 'zipf', problems) ?? 1.1,
-    pathListLength: positiveNumber(values.get('paths'), 'paths', problems) ?? 2 ** 20,
+    pathListLength: positiveNumber(values.get('paths'), 'paths', problems) ?? (quick ? 2 ** 18 : 2 ** 20),
     indexMeasures: !flags.has('skip-index'),
     cold: !flags.has('no-cold'),
     install: !flags.has('no-install'),
