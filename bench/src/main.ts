@@ -4,6 +4,7 @@ import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { parseOptions, USAGE } from './options.js'
 import { rerunWithFdLimit } from './fd-limit.js'
+import { fdLimits } from './proc-stats.js'
 import { runBench } from './harness.js'
 import { writeResults } from './results.js'
 import { formatIndexSummary, formatTables } from './report/table.js'
@@ -16,9 +17,12 @@ async function main (argv: readonly string[]): Promise<number> {
   if (parsed.kind === 'invalid') { process.stderr.write(`bench: ${parsed.problems.join('\n  ')}\n${USAGE}\n`); return 2 }
   const options = parsed.options
   // Each connection is a descriptor in the generator and in the server; leave room for the rest.
-  const rerun = await rerunWithFdLimit(Math.max(...options.connections) + 4096)
+  const neededFds = Math.max(...options.connections) + 4096
+  const rerun = await rerunWithFdLimit(neededFds)
   if (rerun !== undefined) return rerun
   const log = (text: string): void => { process.stderr.write(`bench: ${text}\n`) }
+  const fds = fdLimits()
+  if (fds.soft < neededFds) log(`warning: open-file limit ${fds.soft} (hard ${fds.hard}) is below the ${neededFds} the largest run needs; it may fail with EMFILE`)
   const command = ['pnpm bench', ...argv.filter((a) => a !== '--')].join(' ')
   const results = await runBench(options, command, log)
   const path = writeResults(options.resultsDir, results)

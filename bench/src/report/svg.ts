@@ -5,7 +5,7 @@ import { fmtInt } from './format.js'
 
 const PANEL_W = 440
 const PANEL_H = 260
-const M = { left: 64, right: 16, top: 34, bottom: 40 }
+const M = { left: 64, right: 34, top: 34, bottom: 40 }
 const COLORS = ['#1f77b4', '#ff7f0e', '#2ca02c', '#d62728', '#9467bd', '#8c564b', '#e377c2']
 
 function esc (text: string): string {
