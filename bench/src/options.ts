@@ -1,5 +1,5 @@
-// The benchmark's command line, parsed once into a frozen BenchOptions. `--quick` and the tiny
-// smoke mode are presets that explicit flags still override.
+// The benchmark's command line, parsed once into a frozen BenchOptions. `--quick` is a preset
+// that explicit flags still override.
 import { availableParallelism } from 'node:os'
 import { resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -26,11 +26,11 @@ export interface BenchOptions {
   readonly resultsDir: string
   /** Open connections per run; default 100, 1000, 10000. */
   readonly connections: readonly number[]
-  /** Measured seconds per run, after warm-up; default 10, quick 3. */
+  /** Measured seconds per run, after warm-up; default 8, quick 3. */
   readonly durationSeconds: number
   /** Least warm-up seconds per run (JIT, caches); default 2, quick 1. */
   readonly minWarmupSeconds: number
-  /** Most seconds to wait for every connection to get its first answer; default 30, quick 15. */
+  /** Most seconds to wait for every connection to get its first answer; default 20, quick 15. */
   readonly maxWarmupSeconds: number
   readonly patterns: readonly Pattern[]
   readonly systems: readonly SystemName[]
@@ -55,15 +55,16 @@ export interface BenchOptions {
 export type ParsedOptions = { readonly kind: 'ok', readonly options: BenchOptions } | { readonly kind: 'help' } | { readonly kind: 'invalid', readonly problems: readonly string[] }
 
 export const USAGE = `Usage: pnpm bench [options]
-  --quick                 256M file, 100 and 1000 connections, uniform + hot, 3 s runs (< 2 min)
+  --quick                 256M file, 100 and 1000 connections, uniform + hot, 3 s runs,
+                          ours, ours-nocache, nginx, node; autocannon only (< 2 min)
   --size <bytes>          data file size, e.g. 256M, 1G (default 1G)
   --seed <int>            data and request-list seed (default 1)
   --data-dir <dir>        where data files are made and reused (default bench/.data)
   --results-dir <dir>     where JSON/SVG results go (default bench/results)
   --connections <list>    e.g. 100,1000,10000
-  --duration <s>          measured seconds per run (after warm-up)
-  --warmup <s>            least warm-up seconds per run
-  --max-warmup <s>        most seconds to wait for every connection's first answer (default 30)
+  --duration <s>          measured seconds per run, after warm-up (default 8)
+  --warmup <s>            least warm-up seconds per run (default 2)
+  --max-warmup <s>        most seconds to wait for every connection's first answer (default 20)
   --patterns <list>       uniform,hot,sequential
   --systems <list>        ours,ours-nocache,nginx,node,node-cluster
   --tools <list>          autocannon,wrk
@@ -122,9 +123,9 @@ export function parseOptions (argv: readonly string[]): ParsedOptions {
     dataDir: resolve(cwd, values.get('data-dir') ?? resolve(BENCH_DIR, '.data')),
     resultsDir: resolve(cwd, values.get('results-dir') ?? resolve(BENCH_DIR, 'results')),
     connections,
-    durationSeconds: positiveNumber(values.get('duration'), 'duration', problems) ?? (quick ? 3 : 10),
+    durationSeconds: positiveNumber(values.get('duration'), 'duration', problems) ?? (quick ? 3 : 8),
     minWarmupSeconds: positiveNumber(values.get('warmup'), 'warmup', problems) ?? (quick ? 1 : 2),
-    maxWarmupSeconds: positiveNumber(values.get('max-warmup'), 'max-warmup', problems) ?? (quick ? 15 : 30),
+    maxWarmupSeconds: positiveNumber(values.get('max-warmup'), 'max-warmup', problems) ?? (quick ? 15 : 20),
     patterns: list(values.get('patterns') ?? (quick ? 'uniform,hot' : PATTERNS.join(',')), PATTERNS, 'patterns', problems),
     systems: list(values.get('systems') ?? (quick ? 'ours,ours-nocache,nginx,node' : SYSTEMS.join(',')), SYSTEMS, 'systems', problems),
     tools: list(values.get('tools') ?? (quick ? 'autocannon' : TOOLS.join(',')), TOOLS, 'tools', problems),
