@@ -89,10 +89,9 @@ test('exits 1 with a clear message when the data path is a directory', async (t)
   t.regex(result.stderr, /not readable|permission denied/i)
 })
 
-// BUG: when start-up fails after the port is bound (here: --index-dir cannot be created), the
-// server logs "start-up failed" but keeps listening, answers /readyz "starting" forever and
-// never exits. Expected: exit code 1.
-test.failing('exits 1 when the index directory cannot be created', async (t) => {
+// Start-up can fail after the port is bound (here: --index-dir cannot be created): the server
+// must release the port and exit 1, not keep answering /readyz "starting".
+test('exits 1 when the index directory cannot be created', async (t) => {
   const dir = fixtureDir(t)
   writeFileSync(join(dir, 'a-file'), '')
   const child = spawn(process.execPath, [LINE_SERVER_BIN, 'serve', dataFile(dir), '--port', '0', '--host', '127.0.0.1', '--index-dir', join(dir, 'a-file', 'sub')], { stdio: ['ignore', 'pipe', 'pipe'] })

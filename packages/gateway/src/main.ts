@@ -111,7 +111,18 @@ async function startServing (config: ServerConfig, logger: Logger): Promise<numb
     const metricsAddress = await listen(metricsServer, config.metricsListen.port, config.metricsListen.host, 511)
     logger.log('info', 'metrics listening', { host: metricsAddress.address, port: metricsAddress.port })
   }
-  await service.start()
+  try {
+    await service.start()
+  } catch (err) {
+    // Nothing to serve: release the port (and its sockets) so the process can exit with the error.
+    process.removeAllListeners('SIGTERM')
+    process.removeAllListeners('SIGINT')
+    server.closeAllConnections()
+    server.close()
+    metricsServer?.closeAllConnections()
+    metricsServer?.close()
+    throw err
+  }
   if (isClusterWorker) address = await listen(server, config.port, config.host, config.listenBacklog)
   // A signal during indexing: the service started after the drain closed it; close it again.
   if (state.shuttingDown) await service.close()

@@ -19,7 +19,9 @@ export function createLinesRoute (state: ServingState, cache: LineCache, counter
     if (line === undefined) {
       counters.cacheMisses++
       line = await source.readLine(lineIndex)
-      cache.set(lineIndex, line)
+      // If the file changed while this read was in flight, the line belongs to the old version:
+      // it may answer this request (it was asked of that version) but must not outlive it.
+      if (state.source === source) cache.set(lineIndex, line)
     } else {
       counters.cacheHits++
     }
