@@ -77,15 +77,22 @@ test('exits 1 with a clear message when the data path is a directory', async (t)
   t.regex(result.stderr, /not a regular file/)
 })
 
-// Root reads files whatever their mode, so the unreadable case can only be seen as another user.
-;(RUNNING_AS_ROOT ? test.skip : test)('exits 1 with a clear message when the data file is unreadable', async (t) => {
+// Root reads files whatever their mode: as root, the server is run as user nobody instead.
+test('exits 1 with a clear message when the data file is unreadable', async (t) => {
   const dir = fixtureDir(t)
+  chmodSync(dir, 0o755)
   const path = dataFile(dir)
   chmodSync(path, 0o000)
   t.teardown(() => { chmodSync(path, 0o644) })
-  t.throws(() => { accessSync(path, constants.R_OK) })
-  const result = await serveCli(['serve', path, '--port', '0'])
+  const asUser = RUNNING_AS_ROOT ? { uid: 65534, gid: 65534 } : {}
+  const result = await new Promise<{ code: number | null, stderr: string }>((resolve) => {
+    const child = spawn(process.execPath, [LINE_SERVER_BIN, 'serve', path, '--port', '0'], { ...asUser, stdio: ['ignore', 'ignore', 'pipe'] })
+    let stderr = ''
+    child.stderr.setEncoding('utf8').on('data', (text: string) => { stderr += text })
+    child.once('exit', (code) => { resolve({ code, stderr }) })
+  })
   t.is(result.code, 1)
+  t.true(result.stderr.includes(path), result.stderr)
   t.regex(result.stderr, /not readable|permission denied/i)
 })
 
