@@ -5,11 +5,12 @@ import { availableParallelism, cpus, loadavg, release, tmpdir, totalmem } from '
 import { join } from 'node:path'
 import { ensureDataFile } from './data-file.js'
 import { measureIndex, readThrough, type IndexMeasures } from './index-measures.js'
-import type { BenchOptions, ToolName } from './options.js'
+import type { BenchOptions, Pattern, ToolName } from './options.js'
 import { lineNumbers, topShare, writePathList } from './request-paths.js'
 import type { BenchResults, RunRecord } from './results.js'
 import { runOne, withRatios, type RunSpec } from './run-one.js'
 import { startSystems, stopSystems } from './start-systems.js'
+import type { RunningSystem } from './systems/running-system.js'
 import { writeWrkScript } from './load/wrk.js'
 import { ensureBinary } from './tools.js'
 import { fdLimits } from './proc-stats.js'
@@ -35,6 +36,38 @@ function wrkSetup (options: BenchOptions, scratch: string, notes: string[]): Run
   return bin === undefined ? undefined : { bin, script: writeWrkScript(scratch), threads: Math.max(1, Math.min(2, availableParallelism())) }
 }
 
+interface PatternList { readonly name: Pattern, readonly distinctLines: number, readonly top1000Share: number, readonly file: string }
+
+function makePathLists (options: BenchOptions, lines: number, dir: string): PatternList[] {
+  return options.patterns.map((name) => {
+    const numbers = lineNumbers(name, lines, options.pathListLength, options.seed, options.zipfExponent)
+    return { name, distinctLines: new Set(numbers).size, top1000Share: topShare(numbers, 1000), file: writePathList(dir, name, numbers) }
+  })
+}
+
+/** Every tool × pattern × connections cell, each system back to back within a cell. */
+async function runCells (options: BenchOptions, tools: readonly ToolName[], patterns: readonly PatternList[], systems: readonly RunningSystem[], wrk: RunSpec['wrk'], log: Log): Promise<RunRecord[]> {
+  const runs: RunRecord[] = []
+  const total = tools.length * patterns.length * options.connections.length * systems.length
+  for (const tool of tools) {
+    for (const pattern of patterns) {
+      for (const connections of options.connections) {
+        for (const system of systems) {
+          const job = { url: system.url, connections, durationSeconds: options.durationSeconds, minWarmupSeconds: options.minWarmupSeconds, maxWarmupSeconds: options.maxWarmupSeconds, pathsFile: pattern.file }
+          const run = await runOne({ tool, pattern: pattern.name, system, job, wrk })
+          runs.push(run)
+          log(`[${runs.length}/${total}] ${tool} ${pattern.name} ${connections} ${system.label}: ${run.failure ?? `${Math.round(run.requestsPerSec)} req/s, p99 ${run.latencyMs.p99.toFixed(1)} ms, ${run.errors.total} errors, generator ${run.generatorCores.toFixed(2)} cores`}`)
+        }
+      }
+    }
+  }
+  return runs
+}
+
+function describeMachine (loadAverageAtStart: readonly number[]): BenchResults['machine'] {
+  return { cores: availableParallelism(), cpuModel: cpus()[0]?.model ?? 'unknown', memoryBytes: totalmem(), node: process.version, kernel: release(), fdLimit: fdLimits().soft, loadAverageAtStart }
+}
+
 export async function runBench (options: BenchOptions, command: string, log: Log): Promise<BenchResults> {
   const startedAt = new Date()
   const loadAverageAtStart = loadavg()
@@ -47,29 +80,16 @@ export async function runBench (options: BenchOptions, command: string, log: Log
   log(`${data.reused ? 'reusing' : 'generated'} ${data.path}: ${data.lines} lines${data.reused ? '' : ` in ${data.generateSeconds.toFixed(1)} s`}`)
   const index = await indexMeasures(options, data.path, data.lines, notes, log)
   const scratch = mkdtempSync(join(tmpdir(), 'bench-'))
-  const runs: RunRecord[] = []
-  const patterns = options.patterns.map((pattern) => {
-    const numbers = lineNumbers(pattern, data.lines, options.pathListLength, options.seed, options.zipfExponent)
-    return { name: pattern, distinctLines: new Set(numbers).size, top1000Share: topShare(numbers, 1000), file: writePathList(scratch, pattern, data.lines, options.pathListLength, options.seed, options.zipfExponent) }
-  })
-  const wrk = wrkSetup(options, scratch, notes)
-  const tools = options.tools.filter((t): t is ToolName => t === 'autocannon' || wrk !== undefined)
-  readThrough(data.path)
-  const systems = await startSystems(options, data.path, scratch, notes, log)
+  let runs: RunRecord[] = []
+  let systems: RunningSystem[] = []
+  let patterns: PatternList[] = []
   try {
-    const total = tools.length * patterns.length * options.connections.length * systems.length
-    for (const tool of tools) {
-      for (const pattern of patterns) {
-        for (const connections of options.connections) {
-          for (const system of systems) {
-            const job = { url: system.url, connections, durationSeconds: options.durationSeconds, minWarmupSeconds: options.minWarmupSeconds, maxWarmupSeconds: options.maxWarmupSeconds, pathsFile: pattern.file }
-            const run = await runOne({ tool, pattern: pattern.name, system, job, wrk })
-            runs.push(run)
-            log(`[${runs.length}/${total}] ${tool} ${pattern.name} ${connections} ${system.label}: ${run.failure ?? `${Math.round(run.requestsPerSec)} req/s, p99 ${run.latencyMs.p99.toFixed(1)} ms, ${run.errors.total} errors, generator ${run.generatorCores.toFixed(2)} cores`}`)
-          }
-        }
-      }
-    }
+    patterns = makePathLists(options, data.lines, scratch)
+    const wrk = wrkSetup(options, scratch, notes)
+    const tools = options.tools.filter((t) => t === 'autocannon' || wrk !== undefined)
+    readThrough(data.path)
+    systems = await startSystems(options, data.path, scratch, notes, log)
+    runs = await runCells(options, tools, patterns, systems, wrk, log)
   } finally {
     await stopSystems(systems)
     rmSync(scratch, { recursive: true, force: true })
@@ -82,7 +102,7 @@ export async function runBench (options: BenchOptions, command: string, log: Log
     wallSeconds: (finishedAt.getTime() - startedAt.getTime()) / 1000,
     command,
     options: { ...options },
-    machine: { cores: availableParallelism(), cpuModel: cpus()[0]?.model ?? 'unknown', memoryBytes: totalmem(), node: process.version, kernel: release(), fdLimit: fdLimits().soft, loadAverageAtStart },
+    machine: describeMachine(loadAverageAtStart),
     data: { path: data.path, bytes: data.bytes, lines: data.lines, seed: data.seed, reused: data.reused, generateSeconds: data.generateSeconds },
     patterns: patterns.map(({ name, distinctLines, top1000Share }) => ({ name, distinctLines, top1000Share })),
     systems: systems.map(({ name, label, processes, startSeconds }) => ({ name, label, processes, startSeconds })),

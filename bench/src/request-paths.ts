@@ -47,8 +47,7 @@ export function lineNumbers (pattern: Pattern, lines: number, count: number, see
 }
 
 /** Writes `/lines/<n>` paths, one per line; returns the file's path. */
-export function writePathList (dir: string, pattern: Pattern, lines: number, count: number, seed: number, zipfExponent: number): string {
-  const numbers = lineNumbers(pattern, lines, count, seed, zipfExponent)
+export function writePathList (dir: string, pattern: Pattern, numbers: Uint32Array): string {
   const path = join(dir, `paths-${pattern}.txt`)
   const parts: string[] = new Array<string>(numbers.length)
   for (let i = 0; i < numbers.length; i++) parts[i] = `/lines/${numbers[i]!}`

@@ -19,6 +19,23 @@ export interface RunSpec {
 
 interface ServerSample { cores: number, rssBytes: number }
 
+/** The numbers of a run that failed: zeros, so tables and plots can skip it by `failure`. */
+const NO_MEASURES = {
+  requestsPerSec: 0,
+  requests: 0,
+  seconds: 0,
+  latencyMs: { mean: 0, p50: 0, p90: 0, p99: 0, p999: 0, max: 0 },
+  errors: { non2xx: 0, socket: 0, timeouts: 0, total: 0 },
+  rssBytes: 0,
+  serverCores: 0,
+  generatorCores: 0,
+  warmup: { seconds: 0, answeredConnections: 0, requests: 0, p99Ms: 0 },
+  connectBurstIncluded: false,
+  ratioToNginx: null,
+  ratioToNode: null,
+  ratioBaseline: null
+} as const
+
 /** Samples CPU from `start()` to `end()` and RSS at `end()` (or `rss()`), over the system's process tree. */
 function serverSampler (pid: number): { start: () => void, end: () => void, cpu: () => void, rss: () => void, sample: ServerSample } {
   let cpu0 = 0
@@ -75,23 +92,7 @@ export async function runOne (spec: RunSpec): Promise<RunRecord> {
       ratioBaseline: null
     }
   } catch (err) {
-    return {
-      ...base,
-      requestsPerSec: 0,
-      requests: 0,
-      seconds: 0,
-      latencyMs: { mean: 0, p50: 0, p90: 0, p99: 0, p999: 0, max: 0 },
-      errors: { non2xx: 0, socket: 0, timeouts: 0, total: 0 },
-      rssBytes: 0,
-      serverCores: 0,
-      generatorCores: 0,
-      warmup: { seconds: 0, answeredConnections: 0, requests: 0, p99Ms: 0 },
-      connectBurstIncluded: false,
-      ratioToNginx: null,
-      ratioToNode: null,
-      ratioBaseline: null,
-      failure: (err as Error).message.slice(0, 500)
-    }
+    return { ...base, ...NO_MEASURES, failure: (err as Error).message.slice(0, 500) }
   }
 }
 
