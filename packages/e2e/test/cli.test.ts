@@ -1,13 +1,12 @@
 // The CLIs as a user runs them: configuration errors (exit 2, every problem listed), missing or
-// unreadable files (exit 1), --help, env vars, SIGTERM (exit 0), line-index and --index-dir.
+// unreadable files (exit 1), --help, env vars, line-index, pnpm --filter and --index-dir.
 import test from 'ava'
 import { spawn } from 'node:child_process'
 import { accessSync, chmodSync, constants, existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs'
 import { createServer } from 'node:net'
 import { delimiter, join, relative } from 'node:path'
-import { expectedLine, generateDataFile, runCommand, LINE_INDEX_BIN, LINE_SERVER_BIN, REPO_ROOT } from '@line-server/testkit'
+import { runCommand, LINE_INDEX_BIN, LINE_SERVER_BIN, REPO_ROOT } from '@line-server/testkit'
 import { fixtureDir } from './helpers/fixtures.js'
-import { createPooledAgent, rawRequest, type RawResponse } from './helpers/http.js'
 import { launchServeCommand, serveFile, servingLog } from './helpers/server.js'
 
 const RUNNING_AS_ROOT = process.getuid?.() === 0
@@ -153,50 +152,6 @@ test('a flag wins over its environment variable', async (t) => {
   const dir = fixtureDir(t)
   const server = await serveFile(t, dataFile(dir), { env: { PORT: 'not-a-port', LINE_SERVER_THREADS: '1' }, args: ['--threads', '2'] })
   t.like(servingLog(server), { threads: 2 })
-})
-
-test('exits 0 after SIGTERM and logs that it drained', async (t) => {
-  const dir = fixtureDir(t)
-  const server = await serveFile(t, dataFile(dir))
-  t.is((await fetch(`${server.url}/lines/1`)).status, 200)
-  t.is(await server.stop(), 0)
-  t.true(server.logs.some((line) => line.msg === 'stopped' && line.drained === true), JSON.stringify(server.logs))
-})
-
-test('exits 0 after SIGINT', async (t) => {
-  const dir = fixtureDir(t)
-  const server = await serveFile(t, dataFile(dir))
-  const exited = new Promise<number | null>((resolve) => server.child.once('exit', resolve))
-  server.child.kill('SIGINT')
-  t.is(await exited, 0)
-})
-
-test('answers requests in flight at SIGTERM correctly, then exits 0', async (t) => {
-  const dir = fixtureDir(t)
-  const dataPath = join(dir, 'random.txt')
-  const spec = { seed: 5 }
-  const { lines } = generateDataFile(dataPath, 5_000_000, spec)
-  const server = await serveFile(t, dataPath, { args: ['--cache-bytes', '0'] })
-  const agent = createPooledAgent(64)
-  t.teardown(() => { agent.destroy() })
-  const numbers = Array.from({ length: 600 }, (_, i) => 1 + ((i * 7919) % lines))
-  let signalled = false
-  const outcomes = await Promise.all(numbers.map(async (n) => {
-    try {
-      const res = await rawRequest(server.url, `/lines/${n}`, { agent })
-      if (!signalled) { signalled = true; server.child.kill('SIGTERM') }
-      return { n, res }
-    } catch (err) {
-      return { n, error: (err as NodeJS.ErrnoException).code ?? String(err) }
-    }
-  }))
-  const answered = outcomes.filter((o): o is { n: number, res: RawResponse } => 'res' in o)
-  const wrong = answered.filter(({ n, res }) => res.status === 200 ? !res.body.equals(expectedLine(n, spec)) : res.status !== 503)
-  t.deepEqual(wrong.map(({ n, res }) => `${n}: ${res.status}`), [], 'every answer is the right line or a 503')
-  const errors = outcomes.flatMap((o) => 'error' in o && o.error !== undefined ? [o.error] : [])
-  t.true(errors.every((code) => ['ECONNRESET', 'ECONNREFUSED', 'EPIPE'].includes(code)), errors.join(', '))
-  t.log(`${answered.filter((o) => o.res.status === 200).length} answered 200, ${answered.filter((o) => o.res.status === 503).length} answered 503, ${errors.length} connection errors`)
-  t.is(await server.stop(), 0)
 })
 
 test('line-index builds the index, prints one summary line, and then finds it up to date', async (t) => {
