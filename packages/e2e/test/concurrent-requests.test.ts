@@ -1,11 +1,13 @@
 // Thousands of requests in flight at once, each answered with its own line: nothing is mixed
 // up between batched, coalesced or cached lookups.
 import anyTest, { type TestFn } from 'ava'
+import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { expectedLine, generateDataFile, type DataSpec, type ServerProcess } from '@line-server/testkit'
-import { sharedFixtureDir } from './helpers/fixtures.js'
+import { fixtureDir, sharedFixtureDir } from './helpers/fixtures.js'
 import { createPooledAgent, rawRequest } from './helpers/http.js'
-import { launchServer, seededRandom } from './helpers/server.js'
+import { launchServer, seededRandom, serveFile } from './helpers/server.js'
+import { lineFiller } from './helpers/edge-cases.js'
 
 const test = anyTest.serial as TestFn<{ server: ServerProcess, lines: number, removeDir: () => void }>
 const SPEC: DataSpec = { seed: 77 }
@@ -81,5 +83,20 @@ test('answers a concurrent mix of good, bad and out-of-range requests each with 
     const expected = expectedLine(target.line, SPEC)
     return target.method === 'HEAD' ? res.headers['content-length'] !== String(expected.length) || res.body.length !== 0 : !res.body.equals(expected)
   }).map(({ target, res }) => `${target.method ?? 'GET'} ${target.path}: ${res.status}`)
+  t.deepEqual(wrong, [])
+})
+
+test('answers 1,200 concurrent requests for 400 long lines (up to 300 KB) each with its own bytes, batched in one worker', async (t) => {
+  const dir = fixtureDir(t)
+  const random = seededRandom(3)
+  const lines = Array.from({ length: 400 }, (_, i) => lineFiller(Math.floor(random() * (i % 3 === 0 ? 300_000 : 40_000)), i))
+  const dataPath = join(dir, 'long-lines.txt')
+  writeFileSync(dataPath, Buffer.concat(lines.flatMap((line) => [line, Buffer.from('\n')])))
+  const server = await serveFile(t, dataPath, { args: ['--cache-bytes', '0', '--threads', '1', '--batch-max-lines', '65536'] })
+  const agent = createPooledAgent(400)
+  t.teardown(() => { agent.destroy() })
+  const order = [...lines.keys(), ...lines.keys(), ...lines.keys()]
+  const answers = await Promise.all(order.map(async (i) => ({ i, res: await rawRequest(server.url, `/lines/${i + 1}`, { agent }) })))
+  const wrong = answers.filter(({ i, res }) => res.status !== 200 || !res.body.equals(lines[i]!)).map(({ i, res }) => `line ${i + 1}: ${res.status}, ${res.body.length} bytes`)
   t.deepEqual(wrong, [])
 })
