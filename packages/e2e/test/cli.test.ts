@@ -111,6 +111,18 @@ test('exits 1 when the index directory cannot be created', async (t) => {
   t.regex(output, /a-file/)
 })
 
+test('exits 1 with a clear message, not a stack trace, when the port is already in use', async (t) => {
+  const dir = fixtureDir(t)
+  const holder = createServer()
+  await new Promise<void>((resolve) => holder.listen(0, '127.0.0.1', resolve))
+  t.teardown(() => { holder.close() })
+  const { port } = holder.address() as { port: number }
+  const result = await serveCli(['serve', dataFile(dir), '--port', String(port), '--host', '127.0.0.1'])
+  t.is(result.code, 1)
+  t.regex(result.stdout + result.stderr, /EADDRINUSE|already in use/)
+  t.notRegex(result.stderr, /Unhandled 'error' event|\n\s+at /)
+})
+
 test('serve --help lists every option with its environment variable and exits 0', async (t) => {
   const result = await serveCli(['serve', 'any-file.txt', '--help'])
   t.is(result.code, 0)
