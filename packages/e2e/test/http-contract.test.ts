@@ -28,7 +28,7 @@ test.after.always(async (t) => {
 /** Parses an error body and checks it is `{ code, message }` with the code's registered status. */
 function errorBody (res: RawResponse): { code: string, message: string } {
   const body = JSON.parse(res.body.toString('utf8')) as { code: unknown, message: unknown }
-  if (!isErrorCode(body.code) || typeof body.message !== 'string' || body.message === '') {
+  if (!isErrorCode(body.code) || typeof body.message !== 'string' || body.message === '' || Object.keys(body).sort().join() !== 'code,message') {
     throw new Error(`not a { code, message } error body: ${res.body.toString('utf8')}`)
   }
   if (ERROR_STATUS[body.code] !== res.status) throw new Error(`${body.code} came with status ${res.status}, registered as ${ERROR_STATUS[body.code]}`)
