@@ -31,6 +31,8 @@ function errorBody (res: RawResponse): { code: string, message: string } {
   if (!isErrorCode(body.code) || typeof body.message !== 'string' || body.message === '' || Object.keys(body).sort().join() !== 'code,message') {
     throw new Error(`not a { code, message } error body: ${res.body.toString('utf8')}`)
   }
+  if (res.headers['x-content-type-options'] !== 'nosniff') throw new Error(`${res.status} without X-Content-Type-Options: nosniff`)
+  if (!String(res.headers['content-type']).startsWith('application/json')) throw new Error(`${res.status} with Content-Type ${String(res.headers['content-type'])}`)
   if (ERROR_STATUS[body.code] !== res.status) throw new Error(`${body.code} came with status ${res.status}, registered as ${ERROR_STATUS[body.code]}`)
   return { code: body.code, message: body.message }
 }
