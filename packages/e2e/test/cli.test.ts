@@ -261,12 +261,7 @@ test('two data files of the same name in different directories get different ind
   t.is(await (await fetch(`${server.url}/lines/1`)).text(), 'from b')
 })
 
-// BUG: resolveUserPath prefers INIT_CWD over process.cwd(). pnpm/npm set INIT_CWD for a script
-// and every process it starts inherits it, so a CLI started from inside any npm script (a test
-// run under `pnpm test`, a Makefile, a shell from `pnpm exec`) resolves a relative path against
-// the directory pnpm was first invoked in, not its own working directory: "rel.txt does not
-// exist", exit 1. INIT_CWD is right only when pnpm itself moved the process into the package.
-test.failing('resolves a relative data path against its own working directory when INIT_CWD is inherited', async (t) => {
+test('resolves a relative data path against its own working directory when INIT_CWD is inherited', async (t) => {
   const dir = fixtureDir(t)
   dataFile(dir)
   for (const args of [[LINE_INDEX_BIN, 'data.txt'], [LINE_SERVER_BIN, 'index', 'data.txt']]) {

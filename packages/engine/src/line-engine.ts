@@ -21,6 +21,8 @@ export interface LineEngineOptions {
   readonly lookupTimeoutMs?: number
   /** Called when a worker finds the data file is no longer the indexed one (once per failed lookup). */
   readonly onFileChanged?: () => void
+  /** Called with errors the pool reports outside any lookup (they never fail a request). */
+  readonly onPoolError?: (err: unknown) => void
 }
 
 /** Counters the gateway reads when Prometheus scrapes; plain numbers, no per-lookup metric calls. */
@@ -30,6 +32,7 @@ export interface EngineStats {
   coalescedLookups: number
   rejectedLookups: number
   failedLookups: number
+  poolErrors: number
 }
 
 interface PendingLookup {
@@ -39,7 +42,7 @@ interface PendingLookup {
 }
 
 export class LineEngine {
-  readonly stats: EngineStats = { batches: 0, batchedLines: 0, coalescedLookups: 0, rejectedLookups: 0, failedLookups: 0 }
+  readonly stats: EngineStats = { batches: 0, batchedLines: 0, coalescedLookups: 0, rejectedLookups: 0, failedLookups: 0, poolErrors: 0 }
   private readonly pool: Piscina
   private readonly maxPendingLookups: number
   private readonly maxBatchLines: number
@@ -50,6 +53,8 @@ export class LineEngine {
   private flushScheduled = false
   private closed = false
   private pending = 0
+  /** Batches sent to the pool and not yet settled; close() waits for these. */
+  private readonly runningBatches = new Set<Promise<void>>()
 
   constructor (options: LineEngineOptions) {
     this.maxPendingLookups = options.maxPendingLookups ?? 16384
@@ -63,6 +68,12 @@ export class LineEngine {
       threads: options.threads,
       // Never the binding limit: every batch holds at least one of maxPendingLookups lookups.
       maxQueuedBatches: this.maxPendingLookups
+    })
+    // Piscina reports some worker faults (e.g. a late message from a worker it already
+    // destroyed) as 'error' events on the pool; unheard, they would end the process.
+    this.pool.on('error', (err: unknown) => {
+      this.stats.poolErrors++
+      options.onPoolError?.(err)
     })
   }
 
@@ -102,11 +113,17 @@ export class LineEngine {
     }
   }
 
-  /** Waits for running batches, then stops the workers. */
+  /**
+   * Lets every lookup already asked for finish, then stops the workers. Piscina's own close()
+   * stops waiting once one worker is idle and destroys the others mid-batch, so the engine
+   * waits for its batches itself first.
+   */
   async close (): Promise<void> {
     this.closed = true
     // Lookups asked for in this turn wait for a setImmediate flush that would reach a closed pool.
     if (this.flushScheduled) this.flush()
+    // Each batch settles within lookupTimeoutMs (then it is aborted), so this wait is bounded.
+    await Promise.all(this.runningBatches)
     await this.pool.close()
   }
 
@@ -127,7 +144,7 @@ export class LineEngine {
     // Aborting a running task makes Piscina terminate that worker and start a fresh one, so a
     // hung read costs one batch, not a thread.
     const signal = AbortSignal.timeout(this.lookupTimeoutMs)
-    this.pool.run(lineIndexes, { signal }).then(
+    const running = this.pool.run(lineIndexes, { signal }).then(
       (result: LookupBatchResult) => { this.settle(lookups, result) },
       (err: unknown) => {
         this.stats.failedLookups += lookups.length
@@ -136,6 +153,8 @@ export class LineEngine {
         for (const lookup of lookups) lookup.reject(failure)
       }
     )
+    this.runningBatches.add(running)
+    void running.finally(() => { this.runningBatches.delete(running) })
   }
 
   private settle (lookups: PendingLookup[], { bytes, lengths, firstError }: LookupBatchResult): void {

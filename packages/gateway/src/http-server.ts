@@ -1,9 +1,13 @@
 // The node:http server around the Koa app: timeouts against slow clients, a deep listen
-// backlog for connection bursts, and a drain that lets in-flight requests finish.
+// backlog for connection bursts, and a drain that lets in-flight responses finish.
 import { createServer, type Server } from 'node:http'
-import type { AddressInfo } from 'node:net'
+import { Server as NetServer, type AddressInfo, type Socket } from 'node:net'
 import type Koa from 'koa'
 import type { ServerConfig } from './config.js'
+
+interface ConnectionState { activeRequests: number }
+const connections = new WeakMap<Server, Map<Socket, ConnectionState>>()
+const draining = new WeakSet<Server>()
 
 export function createHttpServer (app: Koa, config: Pick<ServerConfig, 'headersTimeoutMs' | 'requestTimeoutMs' | 'keepAliveTimeoutMs'>): Server {
   const server = createServer({
@@ -16,7 +20,27 @@ export function createHttpServer (app: Koa, config: Pick<ServerConfig, 'headersT
     // Small responses: send them now rather than waiting to coalesce with the next write.
     noDelay: true
   }, app.callback())
+  trackConnections(server)
   return server
+}
+
+// Which sockets are in the middle of a request, so a drain can end only the others.
+function trackConnections (server: Server): void {
+  const states = new Map<Socket, ConnectionState>()
+  connections.set(server, states)
+  server.on('connection', (socket: Socket) => {
+    states.set(socket, { activeRequests: 0 })
+    socket.once('close', () => { states.delete(socket) })
+  })
+  server.on('request', (req, res) => {
+    const state = states.get(req.socket)
+    if (state === undefined) return
+    state.activeRequests++
+    res.once('close', () => {
+      state.activeRequests--
+      if (draining.has(server) && state.activeRequests === 0) req.socket.end()
+    })
+  })
 }
 
 export async function listen (server: Server, port: number, host: string, backlog: number): Promise<AddressInfo> {
@@ -30,20 +54,25 @@ export async function listen (server: Server, port: number, host: string, backlo
 }
 
 /**
- * Stops accepting, lets in-flight requests finish (idle keep-alive sockets are closed now,
- * busy ones after their response), and after `timeoutMs` closes whatever is left.
- * Resolves true when everything finished in time.
+ * Stops accepting and lets every in-flight response finish; each connection is ended (FIN
+ * after its queued bytes) once it has no request in progress. After `timeoutMs` whatever is
+ * left is destroyed. Resolves true when everything finished in time.
  */
 export async function drain (server: Server, timeoutMs: number): Promise<boolean> {
+  draining.add(server)
+  const states = connections.get(server) ?? new Map<Socket, ConnectionState>()
   return await new Promise((resolve) => {
     const timer = setTimeout(() => {
-      server.closeAllConnections()
+      for (const socket of states.keys()) socket.destroy()
       resolve(false)
     }, timeoutMs)
-    server.close(() => {
+    // net.Server's close, not http.Server's: the latter first destroys every connection it
+    // deems idle, and it deems a response idle once res.end() is called, with most of a large
+    // body still queued in the socket.
+    NetServer.prototype.close.call(server, () => {
       clearTimeout(timer)
       resolve(true)
     })
-    server.closeIdleConnections()
+    for (const [socket, state] of states) if (state.activeRequests === 0) socket.end()
   })
 }

@@ -86,7 +86,9 @@ export class LineService {
       maxPendingLookups: config.maxPendingLookups,
       maxBatchLines: config.batchMaxLines,
       lookupTimeoutMs: config.lookupTimeoutMs,
-      onFileChanged: () => { void this.reload('a read found the file differs from its index') }
+      // A retired engine's late reads report the change that retired it; only the served one counts.
+      onFileChanged: () => { if (this.current?.engine === engine) void this.reload('a read found the file differs from its index') },
+      onPoolError: (err) => { this.deps.logger.log('error', 'engine pool error', { error: String(err) }) }
     })
     const indexSeconds = (ensured.build?.seconds ?? 0) + ensured.loadSeconds
     return {

@@ -18,7 +18,7 @@ export interface ServingCounters {
 export interface MetricsSources {
   readonly counters: ServingCounters
   readonly cache: () => { entries: number, bytes: number }
-  readonly engine: () => { pendingLookups: number, batches: number, batchedLines: number, rejectedLookups: number, failedLookups: number, coalescedLookups: number, threads: number } | undefined
+  readonly engine: () => { pendingLookups: number, batches: number, batchedLines: number, rejectedLookups: number, failedLookups: number, coalescedLookups: number, poolErrors: number, threads: number } | undefined
   readonly index: () => { lines: number, dataBytes: number, checkpoints: number, indexSeconds: number } | undefined
   readonly ready: () => boolean
 }
@@ -59,6 +59,7 @@ export function createMetrics (sources: MetricsSources): ServerMetrics {
   counter(registry, 'line_server_engine_coalesced_total', 'Lookups that joined an identical lookup already in flight.', () => engine()?.coalescedLookups ?? 0)
   counter(registry, 'line_server_engine_rejected_total', 'Lookups refused with 503 because the engine queue was full.', () => engine()?.rejectedLookups ?? 0)
   counter(registry, 'line_server_engine_failed_total', 'Lookups that failed in an engine worker.', () => engine()?.failedLookups ?? 0)
+  counter(registry, 'line_server_engine_pool_errors_total', 'Errors the worker pool reported outside any lookup (logged).', () => engine()?.poolErrors ?? 0)
   gauge(registry, 'line_server_index_lines', 'Lines in the served file.', () => sources.index()?.lines ?? 0, 'max')
   gauge(registry, 'line_server_index_data_bytes', 'Size of the served file in bytes.', () => sources.index()?.dataBytes ?? 0, 'max')
   gauge(registry, 'line_server_index_checkpoints', 'Checkpoints in the line index (16 bytes each in memory).', () => sources.index()?.checkpoints ?? 0, 'max')

@@ -1,5 +1,5 @@
 // `line-index <file>`: builds (or checks) the index of a data file and prints one summary line.
-import { resolve } from 'node:path'
+import { dirname, resolve } from 'node:path'
 import { availableParallelism } from 'node:os'
 import { accessSync, constants, statSync } from 'node:fs'
 import { formatHelp, parseCommandLine, type OptionSpec } from '@line-server/shared'
@@ -56,9 +56,18 @@ export async function runCli (argv: readonly string[]): Promise<number> {
   return 0
 }
 
-/** Paths are relative to where the user ran the command, also under `pnpm --filter`. */
+/**
+ * Paths are relative to where the user ran the command. Under `pnpm --filter indexer start`,
+ * pnpm moves the process into our package directory and leaves the user's directory in
+ * INIT_CWD. Every process an npm script starts inherits INIT_CWD, so it counts only when this
+ * process runs one of our own package scripts from that package's directory.
+ */
 export function resolveUserPath (path: string): string {
-  return resolve(process.env.INIT_CWD ?? process.cwd(), path)
+  const initCwd = process.env.INIT_CWD
+  const packageJson = process.env.npm_package_json
+  const startedByOurScript = initCwd !== undefined && packageJson !== undefined &&
+    process.env.npm_package_name?.startsWith('@line-server/') === true && dirname(packageJson) === process.cwd()
+  return resolve(startedByOurScript ? initCwd : process.cwd(), path)
 }
 
 /** Undefined when `path` is a readable regular file, else a sentence saying what is wrong. */
