@@ -88,8 +88,10 @@ test('drains 50 keep-alive clients on SIGTERM: every started response completes 
   await new Promise((resolve) => setTimeout(resolve, 2000))
   signalAt = Date.now()
   server.child.kill('SIGTERM')
-  const timeout = new Promise<undefined>((resolve) => setTimeout(() => { resolve(undefined) }, SHUTDOWN_TIMEOUT_MS + 10_000))
+  let timer: NodeJS.Timeout | undefined
+  const timeout = new Promise<undefined>((resolve) => { timer = setTimeout(() => { resolve(undefined) }, SHUTDOWN_TIMEOUT_MS + 10_000) })
   const exit = await Promise.race([exited, timeout])
+  clearTimeout(timer)
   stop = true
   await loops
 

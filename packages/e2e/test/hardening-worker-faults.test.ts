@@ -91,3 +91,35 @@ for (const fault of FAULTS) {
     t.true(await isHealthy(server.port))
   })
 }
+
+// BUG (intermittent, so skipped rather than marked failing): lookups timing out while a
+// replacement worker is still loading its module abort the whole server. A timed-out batch
+// terminates its worker; Piscina loads the task module in each new worker through
+// require(esm), and a worker terminated during that load hits a V8 fatal error ("FATAL ERROR:
+// v8::Module::IsGraphAsync must be used on an instantiated module", from
+// ModuleWrap::InstantiateSync under piscina/dist/worker.js getHandler), which kills the process
+// with SIGABRT. Input: 16 clients reading lines with --lookup-timeout-ms 3 (or 10) and
+// --batch-max-lines 1. Expected: every request answered (200 or 503 ERR_TIMEOUT), the server
+// stays up. Actual: the process aborted within 8 s in about half the runs (4 of 8 at 3 and
+// 10 ms; none in 5 runs at 20 ms), sometimes only after 60 s. A fix could refuse tiny lookup
+// timeouts, or not abort a batch whose worker has not finished starting (or warm each new
+// worker before it takes lookups).
+test.skip('stays up while lookups time out faster than replacement workers start', async (t) => {
+  const dir = fixtureDir(t, 'hardening-fast-timeouts-')
+  const dataPath = join(dir, 'data.txt')
+  const { lines } = generateDataFile(dataPath, 256 * 1024, { seed: SEED })
+  const server = await serveFile(t, dataPath, { args: ['--lookup-timeout-ms', '3', '--batch-max-lines', '1', '--cache-bytes', '0', '--index-dir', join(dir, 'index')] })
+  const agent = createPooledAgent(16)
+  t.teardown(() => { agent.destroy() })
+  const until = Date.now() + 10_000
+  const statuses = new Set<number>()
+  await Promise.all(Array.from({ length: 16 }, async (_, i) => {
+    for (let n = i; Date.now() < until && server.child.exitCode === null && server.child.signalCode === null; n += 16) {
+      const res = await rawRequest(server.url, `/lines/${1 + (n % lines)}`, { agent }).catch(() => undefined)
+      if (res !== undefined) statuses.add(res.status)
+    }
+  }))
+  t.is(server.child.signalCode, null, `the server died: ${server.stderr().split('\n')[0] ?? ''}`)
+  t.is(server.child.exitCode, null)
+  t.deepEqual([...statuses].filter((s) => s !== 200 && s !== 503), [])
+})
