@@ -7,7 +7,7 @@ import { rerunWithFdLimit } from './fd-limit.js'
 import { fdLimits } from './proc-stats.js'
 import { runBench } from './harness.js'
 import { writeResults } from './results.js'
-import { formatIndexSummary, formatTables } from './report/table.js'
+import { formatGeneratorSummary, formatIndexSummary, formatTables } from './report/table.js'
 import { renderSvg } from './report/svg.js'
 import { renderMarkdown } from './report/markdown.js'
 
@@ -28,11 +28,8 @@ async function main (argv: readonly string[]): Promise<number> {
   const path = writeResults(options.resultsDir, results)
   writeFileSync(join(options.resultsDir, 'latest.svg'), renderSvg(results))
   process.stdout.write(`\n${formatTables(results)}\n\n${formatIndexSummary(results)}\n`)
-  const generator = results.runs.filter((r) => r.failure === undefined).map((r) => r.generatorCores)
-  if (generator.length > 0) {
-    const mean = generator.reduce((a, b) => a + b, 0) / generator.length
-    process.stdout.write(`load generator CPU: mean ${mean.toFixed(2)}, max ${Math.max(...generator).toFixed(2)} of ${results.machine.cores} cores (it shares the machine with the server)\n`)
-  }
+  const generator = formatGeneratorSummary(results)
+  if (generator !== undefined) process.stdout.write(`${generator}\n`)
   for (const note of results.notes) process.stdout.write(`note: ${note}\n`)
   process.stdout.write(`\nwrote ${path}, latest.json and latest.svg in ${results.wallSeconds.toFixed(0)} s\n`)
   if (options.markdown) process.stdout.write(`\n${renderMarkdown(results)}`)

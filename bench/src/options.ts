@@ -26,7 +26,7 @@ export interface BenchOptions {
   readonly resultsDir: string
   /** Open connections per run; default 100, 1000, 10000. */
   readonly connections: readonly number[]
-  /** Measured seconds per run, after warm-up; default 8, quick 3. */
+  /** Measured seconds per run, after warm-up; default 6, quick 3. */
   readonly durationSeconds: number
   /** Least warm-up seconds per run (JIT, caches); default 2, quick 1. */
   readonly minWarmupSeconds: number
@@ -62,7 +62,7 @@ export const USAGE = `Usage: pnpm bench [options]
   --data-dir <dir>        where data files are made and reused (default bench/.data)
   --results-dir <dir>     where JSON/SVG results go (default bench/results)
   --connections <list>    e.g. 100,1000,10000
-  --duration <s>          measured seconds per run, after warm-up (default 8)
+  --duration <s>          measured seconds per run, after warm-up (default 6)
   --warmup <s>            least warm-up seconds per run (default 2)
   --max-warmup <s>        most seconds to wait for every connection's first answer (default 20)
   --patterns <list>       uniform,hot,sequential
@@ -123,7 +123,7 @@ export function parseOptions (argv: readonly string[]): ParsedOptions {
     dataDir: resolve(cwd, values.get('data-dir') ?? resolve(BENCH_DIR, '.data')),
     resultsDir: resolve(cwd, values.get('results-dir') ?? resolve(BENCH_DIR, 'results')),
     connections,
-    durationSeconds: positiveNumber(values.get('duration'), 'duration', problems) ?? (quick ? 3 : 8),
+    durationSeconds: positiveNumber(values.get('duration'), 'duration', problems) ?? (quick ? 3 : 6),
     minWarmupSeconds: positiveNumber(values.get('warmup'), 'warmup', problems) ?? (quick ? 1 : 2),
     maxWarmupSeconds: positiveNumber(values.get('max-warmup'), 'max-warmup', problems) ?? (quick ? 15 : 20),
     patterns: list(values.get('patterns') ?? (quick ? 'uniform,hot' : PATTERNS.join(',')), PATTERNS, 'patterns', problems),

@@ -62,3 +62,11 @@ export function formatIndexSummary (results: BenchResults): string {
     `index size: ${fmtInt(index.indexBytes)} bytes, ${index.indexBytesPerLine.toFixed(3)} bytes/line`
   ].join('\n')
 }
+
+/** Mean and max cores the load generator used over the runs, or undefined when none ran. */
+export function formatGeneratorSummary (results: BenchResults): string | undefined {
+  const cores = results.runs.filter((r) => r.failure === undefined).map((r) => r.generatorCores)
+  if (cores.length === 0) return undefined
+  const mean = cores.reduce((a, b) => a + b, 0) / cores.length
+  return `load generator CPU: mean ${mean.toFixed(2)}, max ${Math.max(...cores).toFixed(2)} of ${results.machine.cores} cores (it shares the machine with the server)`
+}
