@@ -47,12 +47,14 @@ export async function runWrk (wrkBin: string, scriptPath: string, job: LoadJob, 
   const args = ['-t', String(Math.min(threads, job.connections)), '-c', String(job.connections), '-d', `${seconds}s`, '--timeout', '10s',
     '-s', scriptPath, job.url, '--', job.pathsFile, String(Math.min(threads, job.connections))]
   // bash's `times` prints the CPU time of its children: wrk's own CPU, for the generator share.
+  const started = performance.now()
   const child = spawn('bash', ['-c', '"$0" "$@"; rc=$?; times >&2; exit $rc', wrkBin, ...args], { stdio: ['ignore', 'pipe', 'pipe'] })
   let stdout = ''
   let stderr = ''
   child.stdout.setEncoding('utf8').on('data', (t: string) => { stdout += t })
   child.stderr.setEncoding('utf8').on('data', (t: string) => { stderr += t })
   const code = await new Promise<number | null>((resolve) => child.once('exit', resolve))
+  const wallSeconds = (performance.now() - started) / 1000
   const line = /^WRK_JSON (.*)$/m.exec(stdout)
   if (code !== 0 || line === null) throw new Error(`wrk failed (exit ${code}): ${stderr.trim()} ${stdout.trim()}`.slice(0, 2000))
   const w = JSON.parse(line[1]!) as WrkJson
@@ -69,7 +71,9 @@ export async function runWrk (wrkBin: string, scriptPath: string, job: LoadJob, 
     timeouts: w.timeout,
     warmup: { seconds: 0, answeredConnections: 0, requests: 0, latency: { count: 0, meanMs: 0, p50Ms: 0, p90Ms: 0, p99Ms: 0, p999Ms: 0, maxMs: 0 } },
     generatorCpuSeconds: cpu,
-    generatorCores: cpu / measuredSeconds,
+    // Over wrk's whole life (start-up, reading the path list, connecting, the window): its CPU
+    // cannot be split by phase from outside, and the window is most of it at the default length.
+    generatorCores: cpu / wallSeconds,
     connectBurstIncluded: job.connections >= 1000
   }
 }
