@@ -2,12 +2,14 @@
 import type { Context } from 'koa'
 import { LineServerError, parseLineNumber } from '@line-server/shared'
 import type { LineCache } from '../cache.js'
+import { createCacheAdmission } from '../cache-admission.js'
 import type { ServingCounters } from '../metrics.js'
 import type { ServingState } from '../serving-state.js'
 
 const TEXT_PLAIN = 'text/plain; charset=utf-8'
 
 export function createLinesRoute (state: ServingState, cache: LineCache, counters: ServingCounters) {
+  const admission = createCacheAdmission()
   return async function linesRoute (ctx: Context): Promise<void> {
     const source = state.source
     if (source === undefined) throw new LineServerError(state.unavailable, undefined, { retryAfterSeconds: 1 })
@@ -21,7 +23,7 @@ export function createLinesRoute (state: ServingState, cache: LineCache, counter
       line = await source.readLine(lineIndex)
       // If the file changed while this read was in flight, the line belongs to the old version:
       // it may answer this request (it was asked of that version) but must not outlive it.
-      if (state.source === source) cache.set(lineIndex, line)
+      if (state.source === source && admission.admit(lineIndex)) cache.set(lineIndex, line)
     } else {
       counters.cacheHits++
     }
