@@ -87,16 +87,18 @@ export class LineEngine {
   }
 
   /** Reads one 0-based line, already checked to be below the line count. */
-  async readLine (lineIndex: number): Promise<Buffer> {
+  // Not async: on the hot path one promise per lookup is enough, and done() clears the
+  // bookkeeping when the batch settles rather than in a finally a microtask later.
+  readLine (lineIndex: number): Promise<Buffer> {
     const shared = this.inFlight.get(lineIndex)
     if (shared !== undefined) {
       this.stats.coalescedLookups++
-      return await shared
+      return shared
     }
-    if (this.closed) throw new LineServerError('ERR_SHUTTING_DOWN', undefined, { retryAfterSeconds: 1 })
+    if (this.closed) return Promise.reject(new LineServerError('ERR_SHUTTING_DOWN', undefined, { retryAfterSeconds: 1 }))
     if (this.pending >= this.maxPendingLookups) {
       this.stats.rejectedLookups++
-      throw new LineServerError('ERR_OVERLOADED', `${this.pending} lookups are already queued`, { retryAfterSeconds: 1 })
+      return Promise.reject(new LineServerError('ERR_OVERLOADED', `${this.pending} lookups are already queued`, { retryAfterSeconds: 1 }))
     }
     const lookup = new Promise<Buffer>((resolve, reject) => { this.queued.push({ lineIndex, resolve, reject }) })
     this.pending++
@@ -105,12 +107,12 @@ export class LineEngine {
       this.flushScheduled = true
       setImmediate(this.flush)
     }
-    try {
-      return await lookup
-    } finally {
-      this.pending--
-      this.inFlight.delete(lineIndex)
-    }
+    return lookup
+  }
+
+  private done (lookup: PendingLookup): void {
+    this.pending--
+    this.inFlight.delete(lookup.lineIndex)
   }
 
   /**
@@ -150,7 +152,10 @@ export class LineEngine {
         this.stats.failedLookups += lookups.length
         const code = signal.aborted ? 'ERR_TIMEOUT' : 'ERR_ENGINE_FAILED'
         const failure = new LineServerError(code, undefined, { cause: err, retryAfterSeconds: 1 })
-        for (const lookup of lookups) lookup.reject(failure)
+        for (const lookup of lookups) {
+          this.done(lookup)
+          lookup.reject(failure)
+        }
       }
     )
     this.runningBatches.add(running)
@@ -162,17 +167,19 @@ export class LineEngine {
     const cause = firstError === undefined ? undefined : new Error(firstError)
     let offset = 0
     for (let i = 0; i < lookups.length; i++) {
+      const lookup = lookups[i]!
       const length = lengths[i]!
+      this.done(lookup)
       if (length >= 0) {
         // A view into the batch's buffer: no copy here; the cache copies what it keeps.
-        lookups[i]!.resolve(Buffer.from(bytes.buffer, bytes.byteOffset + offset, length))
+        lookup.resolve(Buffer.from(bytes.buffer, bytes.byteOffset + offset, length))
         offset += length
         continue
       }
       this.stats.failedLookups++
       const code = LOOKUP_FAILURE_CODES[-1 - length] ?? 'ERR_READ_FAILED'
       if (code === 'ERR_FILE_CHANGED') this.onFileChanged?.()
-      lookups[i]!.reject(new LineServerError(code, undefined, { cause, retryAfterSeconds: code === 'ERR_FILE_CHANGED' ? 1 : undefined }))
+      lookup.reject(new LineServerError(code, undefined, { cause, retryAfterSeconds: code === 'ERR_FILE_CHANGED' ? 1 : undefined }))
     }
   }
 }
