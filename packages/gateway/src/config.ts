@@ -129,8 +129,9 @@ function parseHostPort (text: string | undefined): ServerConfig['metricsListen']
 }
 
 /** The index options of a server config, as ensureIndex takes them. */
-export function indexOptionsOf (config: ServerConfig, onProgress: EnsureIndexOptions['onProgress']): EnsureIndexOptions {
+export function indexOptionsOf (config: ServerConfig, onProgress: EnsureIndexOptions['onProgress'], signal?: AbortSignal): EnsureIndexOptions {
   return {
+    signal,
     dataPath: config.dataPath,
     indexDir: config.indexDir,
     threads: config.indexThreads,

@@ -47,6 +47,8 @@ export class LineService {
   private reloading = false
   private closed = false
   private watchTimer: NodeJS.Timeout | undefined
+  /** Aborts an index build in progress when the service closes (SIGTERM during indexing). */
+  private readonly closing = new AbortController()
 
   constructor (deps: LineServiceDependencies) {
     this.deps = deps
@@ -64,6 +66,7 @@ export class LineService {
 
   async close (): Promise<void> {
     this.closed = true
+    this.closing.abort(new Error('the server is shutting down'))
     clearInterval(this.watchTimer)
     await this.current?.engine.close()
   }
@@ -71,7 +74,7 @@ export class LineService {
   private async open (): Promise<ServedVersion> {
     const { config, progress } = this.deps
     const inode = statSync(config.dataPath, { bigint: true }).ino
-    const ensured = await ensureIndex(indexOptionsOf(config, progress.update))
+    const ensured = await ensureIndex(indexOptionsOf(config, progress.update, this.closing.signal))
     progress.finish()
     const { header } = ensured
     const range = config.lineRange

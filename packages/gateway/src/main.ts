@@ -114,6 +114,8 @@ async function startServing (config: ServerConfig, logger: Logger): Promise<numb
   try {
     await service.start()
   } catch (err) {
+    // SIGTERM during indexing aborts the build: that is a clean stop, not a failed start.
+    if (state.shuttingDown) return await exitCode
     // Nothing to serve: release the port (and its sockets) so the process can exit with the error.
     process.removeAllListeners('SIGTERM')
     process.removeAllListeners('SIGINT')

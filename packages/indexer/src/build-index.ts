@@ -25,6 +25,8 @@ export interface BuildIndexOptions {
   readonly checkpointEveryBytes?: number
   /** Most bytes the checkpoint table may take in memory; default 512 MiB. Wider line spacing keeps it there. */
   readonly indexMaxBytes?: number
+  /** Aborts a build in progress (its scanner threads are terminated; nothing is written). */
+  readonly signal?: AbortSignal
   /** Called about every 100 ms with the bytes scanned so far. */
   readonly onProgress?: (scannedBytes: number, totalBytes: number) => void
 }
@@ -50,7 +52,8 @@ export async function buildIndex (options: BuildIndexOptions): Promise<BuildInde
     const requests = splitRanges(size, threads).map((range) => ({ ...range, dataSizeBytes: size, checkpointEveryLines, checkpointEveryBytes }))
     const scans = threads === 1
       ? [scanRange(fd, requests[0]!, (bytes) => options.onProgress?.(bytes, size))]
-      : await scanInWorkers(options.dataPath, requests, options.onProgress)
+      : await scanInWorkers(options.dataPath, requests, options.onProgress, options.signal)
+    options.signal?.throwIfAborted()
     const after = identifyOpenDataFile(fd)
     if (!sameIdentity(before, after)) throw new Error(`${options.dataPath} changed while it was being indexed`)
     const joined = joinScans(scans)
@@ -106,7 +109,8 @@ function joinScans (scans: readonly RangeScan[]): { lineCount: number, tables: C
 async function scanInWorkers (
   dataPath: string,
   requests: readonly RangeScanRequest[],
-  onProgress: BuildIndexOptions['onProgress']
+  onProgress: BuildIndexOptions['onProgress'],
+  signal: AbortSignal | undefined
 ): Promise<RangeScan[]> {
   const progress = new Int32Array(new SharedArrayBuffer(4 * requests.length))
   const total = requests.reduce((sum, r) => sum + r.rangeEnd - r.rangeStart, 0)
@@ -114,20 +118,25 @@ async function scanInWorkers (
     ? undefined
     : setInterval(() => { onProgress(progress.reduce((sum, kib) => sum + kib * 1024, 0), total) }, 100)
   try {
-    return await Promise.all(requests.map(async (request, slot) => await runScanWorker({ ...request, dataPath, progress, slot })))
+    return await Promise.all(requests.map(async (request, slot) => await runScanWorker({ ...request, dataPath, progress, slot }, signal)))
   } finally {
     if (ticker !== undefined) clearInterval(ticker)
   }
 }
 
-async function runScanWorker (workerData: ScanWorkerData): Promise<RangeScan> {
+async function runScanWorker (workerData: ScanWorkerData, signal: AbortSignal | undefined): Promise<RangeScan> {
+  signal?.throwIfAborted()
   return await new Promise((resolve, reject) => {
     const worker = new Worker(new URL('./scan-worker.js', import.meta.url), { workerData })
+    const abort = (): void => { void worker.terminate() }
+    signal?.addEventListener('abort', abort, { once: true })
     let result: RangeScan | undefined
     worker.once('message', (scan: RangeScan) => { result = scan })
     worker.once('error', reject)
     worker.once('exit', (code) => {
+      signal?.removeEventListener('abort', abort)
       if (result !== undefined) resolve(result)
+      else if (signal?.aborted === true) reject(signal.reason)
       else reject(new Error(`index scanner thread exited with code ${code} before finishing`))
     })
   })

@@ -37,7 +37,11 @@ export async function startServer (dataPath: string, options: StartServerOptions
   child.stderr!.setEncoding('utf8').on('data', (text: string) => { stderr += text })
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => { resolve(code) }))
   const port = await new Promise<number>((resolve, reject) => {
-    const timer = setTimeout(() => { reject(new Error(`server did not become ready; stderr: ${stderr}`)) }, options.readyTimeoutMs ?? 60_000)
+    const timer = setTimeout(() => {
+      // A server that never got ready must not outlive the test that started it.
+      child.kill('SIGKILL')
+      reject(new Error(`server did not become ready; stderr: ${stderr}`))
+    }, options.readyTimeoutMs ?? 60_000)
     createInterface({ input: child.stdout! }).on('line', (line) => {
       try {
         const entry = JSON.parse(line) as Record<string, unknown>
