@@ -48,7 +48,11 @@ async function serve (argv: readonly string[]): Promise<number> {
   const logger = createLogger()
   try {
     if (loaded.config.processes > 1 && cluster.isPrimary) return await runClusterPrimary(loaded.config, logger)
-    return await startServing(loaded.config, logger)
+    const code = await startServing(loaded.config, logger)
+    // A cluster worker's IPC channel keeps its event loop alive: close it, or the worker (and
+    // the primary waiting for it) would never exit.
+    if (cluster.isWorker) process.disconnect()
+    return code
   } catch (err) {
     logger.log('error', 'start-up failed', { error: (err as Error).message })
     return 1
