@@ -2,9 +2,7 @@
 // rewritten in place): every 200 carries the line of the old version (only before the change
 // is detected) or of the new one, never bytes of neither; other answers are 503
 // ERR_FILE_CHANGED or a 413 one version justifies; after the re-index every line is the new one.
-// These run without the line cache (hardening-file-change-cache.test.ts covers the cache) and
-// with one engine thread: closing a pool of several busy workers can crash the server, a bug
-// hardening-file-churn.heavy.test.ts pins down; here it would only make these checks flaky.
+// These run without the line cache: hardening-file-change-cache.test.ts covers the cache.
 import test from 'ava'
 import { appendFileSync, closeSync, openSync, readFileSync, renameSync, truncateSync, writeSync } from 'node:fs'
 import { join } from 'node:path'
@@ -103,7 +101,7 @@ for (const change of CHANGES) {
     const { newBytes, apply } = change.prepare(dir, dataPath, oldBytes)
     const oldLines = splitLines(oldBytes)
     const newLines = splitLines(newBytes)
-    const server = await serveFile(t, dataPath, { args: ['--watch-interval-ms', String(WATCH_INTERVAL_MS), '--cache-bytes', '0', '--threads', '1', '--index-dir', join(dir, 'index')] })
+    const server = await serveFile(t, dataPath, { args: ['--watch-interval-ms', String(WATCH_INTERVAL_MS), '--cache-bytes', '0', '--index-dir', join(dir, 'index')] })
     const agent = createPooledAgent(READERS)
     t.teardown(() => { agent.destroy() })
 
@@ -135,7 +133,7 @@ for (const change of CHANGES) {
     // Either the watcher saw it (and says how it changed) or a read did first.
     t.true(change.reason.test(String(detected.entry.reason)) || String(detected.entry.reason) === READ_FOUND_CHANGE, `reason: ${String(detected.entry.reason)}`)
     t.is(reloaded.entry.lines, newLines.length, 'the re-indexed version has the new file\'s line count')
-    const counts = { oldOnly: 0, newOnly: 0, same: 0, fileChanged: 0, engineFailed: 0, pastEnd: 0 }
+    const counts = { oldOnly: 0, newOnly: 0, same: 0, fileChanged: 0, pastEnd: 0 }
     for (const o of observations) {
       const what = `line ${o.n} sent ${o.sentAt - changedAt} ms after the change`
       const oldLine = oldLines[o.n - 1]
@@ -154,15 +152,8 @@ for (const change of CHANGES) {
         if (o.sentAt >= detected.seenAt) t.fail(`${what}: old bytes for a request sent after the change was logged (${detected.seenAt - changedAt} ms)`)
         if (o.sentAt >= changedAt + DETECTION_BOUND_MS) t.fail(`${what}: old bytes more than ${DETECTION_BOUND_MS} ms after the change`)
       } else if (o.status === 503) {
-        const code = assertErrorBody(t, o, what)?.code
-        // BUG (see hardening-file-churn.heavy.test.ts): closing the old engine can fail lookups
-        // it was still running with ERR_ENGINE_FAILED. Tolerated for those, and only for those.
-        if (code === 'ERR_ENGINE_FAILED' && o.sentAt < detected.seenAt) {
-          counts.engineFailed++
-        } else {
-          t.is(code, 'ERR_FILE_CHANGED', `${what}: 503 code`)
-          counts.fileChanged++
-        }
+        counts.fileChanged++
+        t.is(assertErrorBody(t, o, what)?.code, 'ERR_FILE_CHANGED', `${what}: 503 code`)
         t.regex(o.retryAfter ?? '', /^\d+$/, `${what}: Retry-After`)
         if (o.receivedAt < changeStartedAt) t.fail(`${what}: 503 before the change`)
       } else if (o.status === 413) {
