@@ -18,7 +18,9 @@ export const SERVE_OPTIONS: readonly OptionSpec[] = [
   { flag: 'keep-alive-timeout-ms', env: 'LINE_SERVER_KEEP_ALIVE_TIMEOUT_MS', kind: 'integer', min: 1, max: 3_600_000, default: 65_000, description: 'idle time before a keep-alive connection is closed' },
   { flag: 'shutdown-timeout-ms', env: 'LINE_SERVER_SHUTDOWN_TIMEOUT_MS', kind: 'integer', min: 0, max: 3_600_000, default: 10_000, description: 'time in-flight requests get to finish on SIGTERM' },
   { flag: 'listen-backlog', env: 'LINE_SERVER_LISTEN_BACKLOG', kind: 'integer', min: 1, max: 65535, default: 8192, description: 'pending-connection queue length (capped by net.core.somaxconn)' },
-  { flag: 'lookup-timeout-ms', env: 'LINE_SERVER_LOOKUP_TIMEOUT_MS', kind: 'integer', min: 1, max: 3_600_000, default: 5000, description: 'a lookup batch not answered in this time fails with 503 and its worker is replaced' },
+  // At least a second: a timeout terminates the worker, and terminating one that is still loading
+  // its module aborts the whole process (a V8 fatal error); a replacement loads in tens of ms.
+  { flag: 'lookup-timeout-ms', env: 'LINE_SERVER_LOOKUP_TIMEOUT_MS', kind: 'integer', min: 1000, max: 3_600_000, default: 5000, description: 'a lookup batch not answered in this time fails with 503 and its worker is replaced' },
   { flag: 'watch-interval-ms', env: 'LINE_SERVER_WATCH_INTERVAL_MS', kind: 'integer', min: 10, max: 3_600_000, default: 1000, description: 'how often the data file is checked for changes (size, mtime, inode)' },
   { flag: 'line-range', env: 'LINE_SERVER_LINE_RANGE', kind: 'string', description: 'serve only lines A-B (1-based, inclusive) as one shard; others get 404 ERR_LINE_NOT_IN_SHARD' },
   { flag: 'metrics-listen', env: 'LINE_SERVER_METRICS_LISTEN', kind: 'string', description: 'serve /metrics on its own host:port instead of the main port' },
