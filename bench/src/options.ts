@@ -7,7 +7,7 @@ import { parseBytes } from '@line-server/testkit'
 
 export const PATTERNS = ['uniform', 'hot', 'sequential'] as const
 export type Pattern = typeof PATTERNS[number]
-export const SYSTEMS = ['ours', 'ours-nocache', 'nginx', 'node', 'node-cluster'] as const
+export const SYSTEMS = ['ours', 'ours-nocache', 'ours-cluster', 'nginx', 'node', 'node-cluster'] as const
 export type SystemName = typeof SYSTEMS[number]
 export const TOOLS = ['autocannon', 'wrk'] as const
 export type ToolName = typeof TOOLS[number]
@@ -66,9 +66,9 @@ export const USAGE = `Usage: pnpm bench [options]
   --warmup <s>            least warm-up seconds per run (default 2)
   --max-warmup <s>        most seconds to wait for every connection's first answer (default 20)
   --patterns <list>       uniform,hot,sequential
-  --systems <list>        ours,ours-nocache,nginx,node,node-cluster
+  --systems <list>        ours,ours-nocache,ours-cluster,nginx,node,node-cluster
   --tools <list>          autocannon,wrk
-  --processes <n>         node-cluster processes and nginx workers (default: cores)
+  --processes <n>         ours-cluster and node-cluster processes, nginx workers (default: cores)
   --skip-index            skip index build / cold read / restart measures
   --no-cold               do not drop the data file from the page cache
   --no-install            do not apt-get install missing nginx / wrk

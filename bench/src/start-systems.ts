@@ -13,6 +13,7 @@ async function startOne (name: SystemName, options: BenchOptions, dataPath: stri
   switch (name) {
     case 'ours': return await startOurs(dataPath, true)
     case 'ours-nocache': return await startOurs(dataPath, false)
+    case 'ours-cluster': return await startOurs(dataPath, true, options.clusterProcesses)
     case 'node': return await startNodeBaseline(dataPath, 1)
     case 'node-cluster': return await startNodeBaseline(dataPath, options.clusterProcesses)
     case 'nginx': {
