@@ -68,8 +68,17 @@ test('keeps a copy, not a view into the buffer it was given', (t) => {
   batch.fill(0x21)
   const cached = cache.get(2)
   t.deepEqual(cached, Buffer.from('line two'))
-  t.not(cached?.buffer, batch.buffer)
-  t.is(cached?.buffer.byteLength, 8, 'the copy holds only the line, not the batch behind it')
+  cached?.fill(0x3f)
+  t.deepEqual(cache.get(2), Buffer.from('line two'), 'each get hands out its own buffer')
+})
+
+test('gives back every byte value exactly, invalid UTF-8 included', (t) => {
+  const cache = createLineCache({ maxBytes: 10_000, maxLineBytes: 1000 })
+  const everyByte = Buffer.from(Array.from({ length: 256 }, (_, i) => i))
+  cache.set(1, everyByte)
+  cache.set(2, Buffer.from([0xff, 0xfe, 0x00, 0xc3, 0x28, 0xe2, 0x82]))
+  t.deepEqual(cache.get(1), everyByte)
+  t.deepEqual(cache.get(2), Buffer.from([0xff, 0xfe, 0x00, 0xc3, 0x28, 0xe2, 0x82]))
 })
 
 test('a budget of zero or below one entry disables it', (t) => {
