@@ -2,7 +2,7 @@ import test, { type ExecutionContext } from 'ava'
 import { appendFileSync, closeSync, ftruncateSync, openSync } from 'node:fs'
 import { LineServerError } from '@line-server/shared'
 import { LineEngine, type LineEngineOptions } from '../src/line-engine.js'
-import { createRandom, createTempDir, randomData, referenceLines } from './helpers/data-files.js'
+import { createRandom, createTempDir, randomData, referenceLines } from '@line-server/testkit'
 import { indexData, type IndexedFile } from './helpers/indexed-file.js'
 
 const DATA = Buffer.from(Array.from({ length: 3000 }, (_, i) => `line ${i + 1}${i % 10 === 0 ? '\r' : ''}${i % 17 === 0 ? ' é€😀' : ''}`).join('\n') + '\n')

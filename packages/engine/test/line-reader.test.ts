@@ -3,7 +3,7 @@ import { appendFileSync, closeSync, ftruncateSync, openSync, writeSync, utimesSy
 import { join } from 'node:path'
 import { allocateSharedIndex, checkpointTables, identifyDataFile } from '@line-server/shared'
 import { LineReader, LOOKUP_FAILURE_CODES } from '../src/line-reader.js'
-import { createRandom, createTempDir, edgeCaseFiles, randomData, referenceLines, referenceLineStarts } from './helpers/data-files.js'
+import { createRandom, createTempDir, edgeCaseFiles, randomData, referenceLines, referenceLineStarts } from '@line-server/testkit'
 import { indexData, type IndexedFile } from './helpers/indexed-file.js'
 
 /** (checkpointEveryLines, checkpointEveryBytes): tiny blocks, odd sizes, the defaults. */

@@ -3,7 +3,7 @@ import { appendFileSync, closeSync, ftruncateSync, openSync, readdirSync, readFi
 import { join } from 'node:path'
 import { checkpointTables, identifyDataFile, loadIndexFile, locateLine } from '@line-server/shared'
 import { buildIndex, DEFAULT_CHECKPOINT_EVERY_BYTES, DEFAULT_CHECKPOINT_EVERY_LINES } from '../src/build-index.js'
-import { createRandom, createTempDir, edgeCaseFiles, randomData, referenceCheckpoints, referenceLines, referenceLineStarts } from './helpers/data-files.js'
+import { createRandom, createTempDir, edgeCaseFiles, randomData, referenceCheckpoints, referenceLines, referenceLineStarts } from '@line-server/testkit'
 import { assertIndexMatches, type JoinedIndex } from './helpers/index-check.js'
 
 const PARALLEL_THRESHOLD_BYTES = 64 * 1024 * 1024

@@ -3,7 +3,7 @@ import { mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { parseCommandLine } from '@line-server/shared'
 import { INDEX_OPTIONS, checkReadableFile } from '../src/cli.js'
-import { createTempDir } from './helpers/data-files.js'
+import { createTempDir } from '@line-server/testkit'
 
 test('says nothing about a readable regular file', (t) => {
   const path = join(createTempDir(t), 'data.txt')

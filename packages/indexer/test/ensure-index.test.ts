@@ -4,7 +4,7 @@ import { appendFileSync, mkdirSync, readdirSync, readFileSync, statSync, truncat
 import { join } from 'node:path'
 import { INDEX_HEADER_BYTES, checkpointTables } from '@line-server/shared'
 import { ensureIndex } from '../src/ensure-index.js'
-import { createTempDir } from './helpers/data-files.js'
+import { createTempDir } from '@line-server/testkit'
 
 const OPTIONS = { checkpointEveryLines: 2, checkpointEveryBytes: 1024 }
 

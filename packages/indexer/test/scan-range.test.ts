@@ -2,7 +2,7 @@ import test, { type ExecutionContext } from 'ava'
 import { closeSync, openSync, writeFileSync, ftruncateSync } from 'node:fs'
 import { join } from 'node:path'
 import { SCAN_CHUNK_BYTES, scanRange, type RangeScan } from '../src/scan-range.js'
-import { createRandom, createTempDir, edgeCaseFiles, randomData, referenceLines } from './helpers/data-files.js'
+import { createRandom, createTempDir, edgeCaseFiles, randomData, referenceLines } from '@line-server/testkit'
 import { assertIndexMatches, expectedCheckpoints, joinScans } from './helpers/index-check.js'
 
 /** (checkpointEveryLines, checkpointEveryBytes) pairs: every line, tiny blocks, odd sizes, the defaults. */

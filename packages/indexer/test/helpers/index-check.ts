@@ -2,7 +2,7 @@
 import type { ExecutionContext } from 'ava'
 import { locateLine } from '@line-server/shared'
 import type { RangeScan } from '../../src/scan-range.js'
-import { referenceCheckpoints, referenceLines, referenceLineStarts } from './data-files.js'
+import { referenceCheckpoints, referenceLines, referenceLineStarts } from '@line-server/testkit'
 
 export interface JoinedIndex {
   readonly lineCount: number

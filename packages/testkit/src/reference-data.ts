@@ -1,11 +1,11 @@
-// Test data for the engine (the indexer's test helpers, copied: packages share only src/index.ts):
-// named edge-case files, seeded random files, and the naive reference (split on \n).
+// Reference data for unit tests of the scanner and the reader: named edge-case files, seeded
+// random files, and the naive reference (split on \n) every scan and lookup is compared with.
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { ExecutionContext } from 'ava'
 
-export function createTempDir (t: ExecutionContext, prefix = 'engine-test-'): string {
+export function createTempDir (t: ExecutionContext, prefix = 'line-server-test-'): string {
   const dir = mkdtempSync(join(tmpdir(), prefix))
   t.teardown(() => { rmSync(dir, { recursive: true, force: true }) })
   return dir
