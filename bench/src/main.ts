@@ -7,7 +7,7 @@ import { rerunWithFdLimit } from './fd-limit.js'
 import { fdLimits } from './proc-stats.js'
 import { runBench } from './harness.js'
 import { writeResults } from './results.js'
-import { formatGeneratorSummary, formatIndexSummary, formatTables } from './report/table.js'
+import { formatCacheSummary, formatGeneratorSummary, formatIndexSummary, formatTables } from './report/table.js'
 import { renderSvg } from './report/svg.js'
 import { renderMarkdown } from './report/markdown.js'
 
@@ -28,8 +28,9 @@ async function main (argv: readonly string[]): Promise<number> {
   const path = writeResults(options.resultsDir, results)
   writeFileSync(join(options.resultsDir, 'latest.svg'), renderSvg(results))
   process.stdout.write(`\n${formatTables(results)}\n\n${formatIndexSummary(results)}\n`)
-  const generator = formatGeneratorSummary(results)
-  if (generator !== undefined) process.stdout.write(`${generator}\n`)
+  for (const summary of [formatCacheSummary(results), formatGeneratorSummary(results)]) {
+    if (summary !== undefined) process.stdout.write(`${summary}\n`)
+  }
   for (const note of results.notes) process.stdout.write(`note: ${note}\n`)
   process.stdout.write(`\nwrote ${path}, latest.json and latest.svg in ${results.wallSeconds.toFixed(0)} s\n`)
   if (options.markdown) process.stdout.write(`\n${renderMarkdown(results)}`)

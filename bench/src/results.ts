@@ -27,6 +27,8 @@ export interface RunRecord {
   readonly generatorCores: number
   readonly warmup: { readonly seconds: number, readonly answeredConnections: number, readonly requests: number, readonly p99Ms: number }
   readonly connectBurstIncluded: boolean
+  /** Our server's LRU hit ratio over the run (warm-up included); null for other systems. */
+  readonly cacheHitRatio: number | null
   /** req/s over nginx's in the same cell; null when nginx did not run. */
   readonly ratioToNginx: number | null
   /** req/s over node:http with the same process count in the same cell (`ratioBaseline`). */

@@ -7,6 +7,7 @@ import type { Pattern, ToolName } from './options.js'
 import { latencyRecord, type RunRecord } from './results.js'
 import type { RunningSystem } from './systems/running-system.js'
 import { treeCpuSeconds, treeRssBytes } from './proc-stats.js'
+import { hitRatio, readCacheCounts } from './cache-stats.js'
 
 export interface RunSpec {
   readonly tool: ToolName
@@ -33,7 +34,8 @@ const NO_MEASURES = {
   connectBurstIncluded: false,
   ratioToNginx: null,
   ratioToNode: null,
-  ratioBaseline: null
+  ratioBaseline: null,
+  cacheHitRatio: null
 } as const
 
 /** Samples CPU from `start()` to `end()` and RSS at `end()` (or `rss()`), over the system's process tree. */
@@ -73,9 +75,14 @@ async function drive (spec: RunSpec, sampler: ReturnType<typeof serverSampler>):
 export async function runOne (spec: RunSpec): Promise<RunRecord> {
   const base = { tool: spec.tool, pattern: spec.pattern, connections: spec.job.connections, system: spec.system.name, label: spec.system.label, processes: spec.system.processes }
   const sampler = serverSampler(spec.system.pid)
+  const ours = spec.system.name.startsWith('ours')
   try {
+    // Counted over warm-up and measurement: the cache fills during the warm-up too.
+    const cacheBefore = ours ? await readCacheCounts(spec.system.url) : undefined
     const r = await drive(spec, sampler)
+    const cacheAfter = ours ? await readCacheCounts(spec.system.url) : undefined
     return {
+      cacheHitRatio: hitRatio(cacheBefore, cacheAfter),
       ...base,
       requestsPerSec: r.requestsPerSec,
       requests: r.requests,

@@ -2,7 +2,7 @@
 // table per pattern × connections, and the start-up measures.
 import type { BenchResults, RunRecord } from '../results.js'
 import { cells, fmtInt, fmtMiB, fmtMs, fmtRatio } from './format.js'
-import { cellTitle, fmtWarmup, formatGeneratorSummary, formatIndexSummary } from './table.js'
+import { cellTitle, fmtWarmup, formatCacheSummary, formatGeneratorSummary, formatIndexSummary } from './table.js'
 
 function row (run: RunRecord): string {
   if (run.failure !== undefined) return `| ${run.label} | failed | | | | | | | |`
@@ -29,7 +29,7 @@ export function renderMarkdown (results: BenchResults): string {
     lines.push('')
   }
   lines.push('Start-up:', '', ...formatIndexSummary(results).split('\n').map((l) => `- ${l}`), '')
-  const notes = [formatGeneratorSummary(results), ...results.notes].filter((n): n is string => n !== undefined)
+  const notes = [formatCacheSummary(results), formatGeneratorSummary(results), ...results.notes].filter((n): n is string => n !== undefined)
   if (notes.length > 0) lines.push('Notes:', '', ...notes.map((n) => `- ${n}`), '')
   lines.push(`Full results: \`bench/results/latest.json\`; plot: \`bench/results/latest.svg\`. Reproduce with \`${results.command}\`.`, '')
   return lines.join('\n')

@@ -63,6 +63,19 @@ export function formatIndexSummary (results: BenchResults): string {
   ].join('\n')
 }
 
+/** Our cache's hit ratio per pattern (default config, all tools and connection counts), or undefined. */
+export function formatCacheSummary (results: BenchResults): string | undefined {
+  const byPattern = new Map<string, string[]>()
+  for (const run of results.runs) {
+    if (run.system !== 'ours' || run.cacheHitRatio === null || run.cacheHitRatio === undefined) continue
+    const list = byPattern.get(run.pattern) ?? []
+    list.push(`${(run.cacheHitRatio * 100).toFixed(1)}%`)
+    byPattern.set(run.pattern, list)
+  }
+  if (byPattern.size === 0) return undefined
+  return `cache hit ratio of ours (per run, warm-up included): ${[...byPattern].map(([pattern, ratios]) => `${pattern} ${ratios.join(', ')}`).join('; ')}`
+}
+
 /** Mean and max cores the load generator used over the runs, or undefined when none ran. */
 export function formatGeneratorSummary (results: BenchResults): string | undefined {
   const cores = results.runs.filter((r) => r.failure === undefined).map((r) => r.generatorCores)
