@@ -32,16 +32,33 @@ export async function startServer (dataPath: string, options: StartServerOptions
     env: { ...process.env, ...options.env },
     stdio: ['ignore', 'pipe', 'pipe']
   })
+  return await attachServerProcess(child, options.readyTimeoutMs)
+}
+
+/**
+ * Follows a `line-server serve` child already spawned (stdout and stderr piped): collects its
+ * JSON log lines and resolves once it logs "serving". A server that exits first, or is not
+ * ready within `readyTimeoutMs` (default 60 s), is rejected, and in the latter case killed, so
+ * it cannot outlive the test that started it.
+ */
+export async function attachServerProcess (child: ChildProcess, readyTimeoutMs = 60_000): Promise<ServerProcess> {
   const logs: Array<Record<string, unknown>> = []
   let stderr = ''
   child.stderr!.setEncoding('utf8').on('data', (text: string) => { stderr += text })
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => { resolve(code) }))
+  const stop = async (timeoutMs = 15_000): Promise<number | null> => {
+    if (child.exitCode !== null || child.signalCode !== null) return child.exitCode
+    child.kill('SIGTERM')
+    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs)
+    const code = await exited
+    clearTimeout(timer)
+    return code
+  }
   const port = await new Promise<number>((resolve, reject) => {
     const timer = setTimeout(() => {
-      // A server that never got ready must not outlive the test that started it.
       child.kill('SIGKILL')
-      reject(new Error(`server did not become ready; stderr: ${stderr}`))
-    }, options.readyTimeoutMs ?? 60_000)
+      reject(new Error(`server did not log "serving" within ${readyTimeoutMs} ms; logs: ${JSON.stringify(logs)}; stderr: ${stderr}`))
+    }, readyTimeoutMs)
     createInterface({ input: child.stdout! }).on('line', (line) => {
       try {
         const entry = JSON.parse(line) as Record<string, unknown>
@@ -49,23 +66,9 @@ export async function startServer (dataPath: string, options: StartServerOptions
         if (entry.msg === 'serving') { clearTimeout(timer); resolve(entry.port as number) }
       } catch {}
     })
-    void exited.then((code) => { clearTimeout(timer); reject(new Error(`server exited with ${code} before ready; stderr: ${stderr}`)) })
+    void exited.then((code) => { clearTimeout(timer); reject(new Error(`server exited with ${code} before ready; logs: ${JSON.stringify(logs)}; stderr: ${stderr}`)) })
   })
-  return {
-    child,
-    port,
-    url: `http://127.0.0.1:${port}`,
-    logs,
-    stderr: () => stderr,
-    stop: async (timeoutMs = 15_000) => {
-      if (child.exitCode !== null || child.signalCode !== null) return child.exitCode
-      child.kill('SIGTERM')
-      const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs)
-      const code = await exited
-      clearTimeout(timer)
-      return code
-    }
-  }
+  return { child, port, url: `http://127.0.0.1:${port}`, logs, stderr: () => stderr, stop }
 }
 
 /** Runs a CLI to completion and returns its exit code and output. */

@@ -5,7 +5,7 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
 import { createInterface } from 'node:readline'
 import { fileURLToPath } from 'node:url'
 import type { ExecutionContext } from 'ava'
-import { LINE_SERVER_BIN, type ServerProcess, type StartServerOptions } from '@line-server/testkit'
+import { LINE_SERVER_BIN, attachServerProcess, type ServerProcess, type StartServerOptions } from '@line-server/testkit'
 import type { SocketClientReport, SocketClientScenario } from './hardening-socket-client.js'
 
 const SOCKET_CLIENT_JS = fileURLToPath(new URL('./hardening-socket-client.js', import.meta.url))
@@ -30,31 +30,9 @@ function spawnNodeWithFdLimit (fdLimit: number, args: readonly string[], env: No
  */
 export async function serveWithFdLimit (t: ExecutionContext, dataPath: string, fdLimit: number, options: StartServerOptions = {}): Promise<ServerProcess> {
   const child = spawnNodeWithFdLimit(fdLimit, [LINE_SERVER_BIN, 'serve', dataPath, '--port', '0', '--host', '127.0.0.1', ...(options.args ?? [])], options.env ?? {})
-  const logs: Array<Record<string, unknown>> = []
-  let stderr = ''
-  child.stderr!.setEncoding('utf8').on('data', (text: string) => { stderr += text })
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => { resolve(code) }))
-  const stop = async (timeoutMs = 15_000): Promise<number | null> => {
-    if (child.exitCode !== null || child.signalCode !== null) return child.exitCode
-    child.kill('SIGTERM')
-    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs)
-    const code = await exited
-    clearTimeout(timer)
-    return code
-  }
-  t.teardown(async () => { await stop() })
-  const port = await new Promise<number>((resolve, reject) => {
-    const timer = setTimeout(() => { reject(new Error(`server did not become ready; stderr: ${stderr}`)) }, options.readyTimeoutMs ?? 60_000)
-    createInterface({ input: child.stdout! }).on('line', (line) => {
-      try {
-        const entry = JSON.parse(line) as Record<string, unknown>
-        logs.push(entry)
-        if (entry.msg === 'serving') { clearTimeout(timer); resolve(entry.port as number) }
-      } catch {}
-    })
-    void exited.then((code) => { clearTimeout(timer); reject(new Error(`server exited with ${code} before ready; stderr: ${stderr}`)) })
-  })
-  return { child, port, url: `http://127.0.0.1:${port}`, logs, stderr: () => stderr, stop }
+  const server = await attachServerProcess(child, options.readyTimeoutMs)
+  t.teardown(async () => { await server.stop() })
+  return server
 }
 
 /** A running socket-client child: its JSON reports as they arrive, and a way to end it. */

@@ -2,9 +2,8 @@
 // checks every line response must pass (status, headers, exact bytes).
 import { spawn } from 'node:child_process'
 import { readFileSync } from 'node:fs'
-import { createInterface } from 'node:readline'
 import type { ExecutionContext } from 'ava'
-import { LINE_SERVER_BIN, type ServerProcess, type StartServerOptions } from '@line-server/testkit'
+import { LINE_SERVER_BIN, attachServerProcess, type ServerProcess, type StartServerOptions } from '@line-server/testkit'
 import type { RawResponse } from './http.js'
 
 /** Starts a server for `dataPath` and stops it (SIGTERM, then SIGKILL) when the test ends. */
@@ -14,10 +13,7 @@ export async function serveFile (t: ExecutionContext, dataPath: string, options:
   return server
 }
 
-/**
- * testkit's startServer, except that a server which never prints "serving" is killed rather
- * than left running after the test (a hung start-up would otherwise outlive the test run).
- */
+/** testkit's startServer, with the e2e helpers' signature. */
 export async function launchServer (dataPath: string, options: StartServerOptions = {}): Promise<ServerProcess> {
   return await launchServeCommand(['serve', dataPath, '--port', '0', '--host', '127.0.0.1', ...(options.args ?? [])], options)
 }
@@ -28,34 +24,7 @@ export async function launchServeCommand (args: readonly string[], options: Omit
     env: { ...process.env, ...options.env },
     stdio: ['ignore', 'pipe', 'pipe']
   })
-  const logs: Array<Record<string, unknown>> = []
-  let stderr = ''
-  child.stderr.setEncoding('utf8').on('data', (text: string) => { stderr += text })
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => { resolve(code) }))
-  const stop = async (timeoutMs = 15_000): Promise<number | null> => {
-    if (child.exitCode !== null || child.signalCode !== null) return child.exitCode
-    child.kill('SIGTERM')
-    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs)
-    const code = await exited
-    clearTimeout(timer)
-    return code
-  }
-  const port = await new Promise<number>((resolve, reject) => {
-    const timeoutMs = options.readyTimeoutMs ?? 60_000
-    const timer = setTimeout(() => {
-      reject(new Error(`server did not print "serving" within ${timeoutMs} ms; logs: ${JSON.stringify(logs)}; stderr: ${stderr}`))
-      void stop(1000)
-    }, timeoutMs)
-    createInterface({ input: child.stdout }).on('line', (line) => {
-      try {
-        const entry = JSON.parse(line) as Record<string, unknown>
-        logs.push(entry)
-        if (entry.msg === 'serving') { clearTimeout(timer); resolve(entry.port as number) }
-      } catch {}
-    })
-    void exited.then((code) => { clearTimeout(timer); reject(new Error(`server exited with ${code} before ready; logs: ${JSON.stringify(logs)}; stderr: ${stderr}`)) })
-  })
-  return { child, port, url: `http://127.0.0.1:${port}`, logs, stderr: () => stderr, stop }
+  return await attachServerProcess(child, options.readyTimeoutMs)
 }
 
 /** The server's "serving" log entry: lines, bytes, indexBuilt, indexRebuiltBecause, indexSeconds, … */
