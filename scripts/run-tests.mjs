@@ -18,6 +18,20 @@ let passed = 0
 let failed = 0
 let skipped = 0
 const failures = []
+// Lint counts as one result in full runs (CI); `pnpm lint` runs it alone.
+if (!fast && only.length === 0) {
+  process.stdout.write('\n# lint (eslint .)\n')
+  const lint = spawn(process.execPath, [`${root}node_modules/eslint/bin/eslint.js`, '.'], { cwd: root, stdio: 'inherit' })
+  const code = await new Promise((resolve) => lint.once('close', resolve))
+  if (code === 0) {
+    passed++
+    process.stdout.write('ok - lint\n')
+  } else {
+    failed++
+    failures.push(`lint: eslint exited with ${code}`)
+    process.stdout.write('not ok - lint\n')
+  }
+}
 for (const dir of suites) {
   const globs = ['dist/test/**/*.test.js']
   if (fast) globs.push('!dist/test/**/*.heavy.test.js')

@@ -9,6 +9,7 @@ const stages = dockerfileStages(dockerfile)
 
 test('builds in a node:20-slim stage and runs in another', (t) => {
   t.regex(dockerfile, /^ARG NODE_IMAGE=node:20-slim$/m)
+  // eslint-disable-next-line no-template-curly-in-string -- Dockerfile build arguments, literally
   t.deepEqual(stages.map((s) => s.from), ['${NODE_IMAGE} AS build', '${NODE_IMAGE} AS runtime'])
 })
 

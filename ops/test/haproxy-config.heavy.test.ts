@@ -1,5 +1,5 @@
 // `haproxy -c` (the Debian binary) on every kind of config the generators write.
-import test from 'ava'
+import test, { type ExecutionContext } from 'ava'
 import { spawnSync } from 'node:child_process'
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -10,7 +10,7 @@ import { ensurePackages } from '../src/system-packages.js'
 
 test.before(async () => { await ensurePackages('haproxy') })
 
-function check (t: import('ava').ExecutionContext, name: string, text: string): void {
+function check (t: ExecutionContext, name: string, text: string): void {
   const dir = mkdtempSync(join(tmpdir(), 'ops-haproxy-check-'))
   try {
     writeFileSync(join(dir, 'haproxy.cfg'), text)

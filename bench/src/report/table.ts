@@ -30,9 +30,11 @@ function row (run: RunRecord): string[] {
 
 export function cellTitle (cell: Cell): string {
   const first = cell.runs.find((r) => r.failure === undefined)
-  const warm = first === undefined ? '' : cell.tool === 'wrk'
-    ? (first.connectBurstIncluded ? ', connections opened inside the window' : '')
-    : ', after warm-up'
+  const warm = first === undefined
+    ? ''
+    : cell.tool === 'wrk'
+      ? (first.connectBurstIncluded ? ', connections opened inside the window' : '')
+      : ', after warm-up'
   return `${cell.tool} · ${cell.pattern} · ${fmtInt(cell.connections)} connections (${first?.seconds.toFixed(1) ?? '?'} s measured${warm})`
 }
 

@@ -12,7 +12,7 @@ const SPEC: DataSpec = { seed: 3 }
 
 test('serves a file whose path has spaces, quotes and non-ASCII characters', async (t) => {
   const dir = join(fixtureDir(t), 'dir with spaces ☕')
-  const dataPath = join(dir, `my "data" file — été.txt`)
+  const dataPath = join(dir, 'my "data" file — été.txt')
   mkdirSync(dir)
   writeFileSync(dataPath, 'first\nsecond\n')
   const server = await serveFile(t, dataPath)

@@ -111,7 +111,7 @@ for (const [what, request] of BAD_REQUEST_LINES) {
 test('answers pipelined requests on one socket in order with the right bytes', async (t) => {
   const steps: ReadonlyArray<{ request: string, check: (res: ParsedResponse, i: number) => void }> = [
     ...[1, 2, 3, 20, 5].map((n) => ({ request: get(n), check: (res: ParsedResponse, i: number) => { assertLine(t, res, n, `pipelined #${i} (line ${n})`) } })),
-    { request: `HEAD /lines/4 HTTP/1.1\r\nHost: x\r\n\r\n`, check: (res) => { t.is(res.status, 200); t.is(res.headers['content-length'], String(LINES[3]!.length)); t.is(res.body.length, 0) } },
+    { request: 'HEAD /lines/4 HTTP/1.1\r\nHost: x\r\n\r\n', check: (res) => { t.is(res.status, 200); t.is(res.headers['content-length'], String(LINES[3]!.length)); t.is(res.body.length, 0) } },
     { request: get(0), check: (res) => { t.is(assertErrorBody(t, res, 'pipelined line 0')?.code, 'ERR_INVALID_LINE_NUMBER') } },
     { request: get(LINES.length + 1), check: (res) => { t.is(assertErrorBody(t, res, 'pipelined past the end')?.code, 'ERR_LINE_OUT_OF_RANGE') } },
     { request: 'GET /nope HTTP/1.1\r\nHost: x\r\n\r\n', check: (res) => { t.is(assertErrorBody(t, res, 'pipelined 404')?.code, 'ERR_NOT_FOUND') } },

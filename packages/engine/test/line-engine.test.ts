@@ -1,6 +1,6 @@
 import test, { type ExecutionContext } from 'ava'
 import { appendFileSync, closeSync, ftruncateSync, openSync } from 'node:fs'
-import { LineServerError } from '@line-server/shared'
+import type { LineServerError } from '@line-server/shared'
 import { LineEngine, type LineEngineOptions } from '../src/line-engine.js'
 import { createRandom, createTempDir, randomData, referenceLines } from '@line-server/testkit'
 import { indexData, type IndexedFile } from './helpers/indexed-file.js'
