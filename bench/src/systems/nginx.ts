@@ -4,7 +4,7 @@ import { spawn } from 'node:child_process'
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { createServer } from 'node:net'
 import { join } from 'node:path'
-import type { RunningSystem } from './running-system.js'
+import { stopChild, type RunningSystem } from './running-system.js'
 
 const BODY = 'nginx answers every path with this same static line; it is about one hundred bytes long.\n'
 
@@ -81,12 +81,6 @@ export async function startNginx (nginxBin: string, dir: string, workers: number
     pid: child.pid ?? 0,
     url,
     startSeconds: (performance.now() - started) / 1000,
-    stop: async () => {
-      if (child.exitCode !== null || child.signalCode !== null) return
-      child.kill('SIGTERM')
-      const timer = setTimeout(() => child.kill('SIGKILL'), 10_000)
-      await exited
-      clearTimeout(timer)
-    }
+    stop: async () => { await stopChild(child, exited) }
   }
 }

@@ -2,7 +2,7 @@
 import { spawn } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
 import { createInterface } from 'node:readline'
-import type { RunningSystem } from './running-system.js'
+import { stopChild, type RunningSystem } from './running-system.js'
 
 const SERVER_PATH = fileURLToPath(new URL('../baselines/node-readsync-server.js', import.meta.url))
 
@@ -28,12 +28,6 @@ export async function startNodeBaseline (dataPath: string, processes: number): P
     pid: child.pid ?? 0,
     url: `http://127.0.0.1:${port}`,
     startSeconds: (performance.now() - started) / 1000,
-    stop: async () => {
-      if (child.exitCode !== null || child.signalCode !== null) return
-      child.kill('SIGTERM')
-      const timer = setTimeout(() => child.kill('SIGKILL'), 10_000)
-      await exited
-      clearTimeout(timer)
-    }
+    stop: async () => { await stopChild(child, exited) }
   }
 }

@@ -1,4 +1,5 @@
 // What every system under test looks like to the harness once started, whatever it is.
+import type { ChildProcess } from 'node:child_process'
 import type { SystemName } from '../options.js'
 
 export interface RunningSystem {
@@ -12,4 +13,13 @@ export interface RunningSystem {
   readonly url: string
   readonly startSeconds: number
   readonly stop: () => Promise<void>
+}
+
+/** Stops a system's child: SIGTERM, then SIGKILL after 10 s; resolves when it has exited. */
+export async function stopChild (child: ChildProcess, exited: Promise<void>): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return
+  child.kill('SIGTERM')
+  const timer = setTimeout(() => child.kill('SIGKILL'), 10_000)
+  await exited
+  clearTimeout(timer)
 }

@@ -3,7 +3,7 @@
 import test from 'ava'
 import { readFileSync, renameSync } from 'node:fs'
 import { join } from 'node:path'
-import { generateDataFile } from '@line-server/testkit'
+import { generateDataFile, referenceLines } from '@line-server/testkit'
 import { fixtureDir } from './helpers/fixtures.js'
 import { createPooledAgent, mapConcurrent, rawRequest } from './helpers/http.js'
 import { serveFile } from './helpers/server.js'
@@ -12,16 +12,6 @@ import { waitForLog } from './helpers/hardening-processes.js'
 const READERS = 64
 const ROUNDS = 3
 const MIB = 1024 * 1024
-
-function splitLines (bytes: Buffer): Buffer[] {
-  const lines: Buffer[] = []
-  let start = 0
-  for (let nl = bytes.indexOf(0x0a); nl !== -1; nl = bytes.indexOf(0x0a, start)) {
-    lines.push(bytes.subarray(start, nl))
-    start = nl + 1
-  }
-  return lines
-}
 
 // The race: a lookup in flight when the file is replaced still resolves with the OLD file's
 // bytes (the old engine finishes its batches on close, reading its fd on the old inode). Until
@@ -38,8 +28,8 @@ test('serves no line of a replaced file from the cache after re-indexing', async
     const nextPath = join(dir, 'next.txt')
     generateDataFile(dataPath, MIB, { seed: 1 })
     generateDataFile(nextPath, MIB, { seed: 2 })
-    const oldLines = splitLines(readFileSync(dataPath))
-    const newLines = splitLines(readFileSync(nextPath))
+    const oldLines = referenceLines(readFileSync(dataPath))
+    const newLines = referenceLines(readFileSync(nextPath))
     const server = await serveFile(t, dataPath, { args: ['--watch-interval-ms', '200', '--index-dir', join(dir, 'index')] })
     const agent = createPooledAgent(READERS)
     t.teardown(() => { agent.destroy() })

@@ -6,7 +6,7 @@
 import test from 'ava'
 import { appendFileSync, closeSync, openSync, readFileSync, renameSync, truncateSync, writeSync } from 'node:fs'
 import { join } from 'node:path'
-import { generateDataFile } from '@line-server/testkit'
+import { generateDataFile, referenceLines } from '@line-server/testkit'
 import { fixtureDir } from './helpers/fixtures.js'
 import { createPooledAgent, mapConcurrent, rawRequest } from './helpers/http.js'
 import { assertSameBytes, serveFile } from './helpers/server.js'
@@ -71,18 +71,6 @@ const CHANGES: readonly Change[] = [
   }
 ]
 
-/** The lines of a file: split at \n; a final line without \n counts. */
-function splitLines (bytes: Buffer): Buffer[] {
-  const lines: Buffer[] = []
-  let start = 0
-  for (let nl = bytes.indexOf(0x0a); nl !== -1; nl = bytes.indexOf(0x0a, start)) {
-    lines.push(bytes.subarray(start, nl))
-    start = nl + 1
-  }
-  if (start < bytes.length) lines.push(bytes.subarray(start))
-  return lines
-}
-
 interface Observation {
   readonly n: number
   readonly sentAt: number
@@ -99,8 +87,8 @@ for (const change of CHANGES) {
     generateDataFile(dataPath, 512 * 1024, { seed: 1 })
     const oldBytes = readFileSync(dataPath)
     const { newBytes, apply } = change.prepare(dir, dataPath, oldBytes)
-    const oldLines = splitLines(oldBytes)
-    const newLines = splitLines(newBytes)
+    const oldLines = referenceLines(oldBytes)
+    const newLines = referenceLines(newBytes)
     const server = await serveFile(t, dataPath, { args: ['--watch-interval-ms', String(WATCH_INTERVAL_MS), '--cache-bytes', '0', '--index-dir', join(dir, 'index')] })
     const agent = createPooledAgent(READERS)
     t.teardown(() => { agent.destroy() })
