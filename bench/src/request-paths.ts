@@ -2,19 +2,8 @@
 // load generator reads, so each system gets the same request sequence.
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
+import { createRandom } from '@line-server/testkit'
 import type { Pattern } from './options.js'
-
-/** A small, fast, seedable PRNG (mulberry32); the same seed gives the same paths. */
-export function createRandom (seed: number): () => number {
-  let state = seed >>> 0
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0
-    let t = state
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
 
 /**
  * Zipf-like rank in [1, n] by inverting the continuous power law (s != 1): close to a discrete

@@ -2,8 +2,8 @@
 // Runs the binary directly with a generated config in a temp dir (no system service touched).
 import { spawn } from 'node:child_process'
 import { mkdirSync, writeFileSync } from 'node:fs'
-import { createServer } from 'node:net'
 import { join } from 'node:path'
+import { freePort } from '@line-server/testkit'
 import { stopChild, type RunningSystem } from './running-system.js'
 
 const BODY = 'nginx answers every path with this same static line; it is about one hundred bytes long.\n'
@@ -34,17 +34,6 @@ http {
   }
 }
 `
-}
-
-async function freePort (): Promise<number> {
-  return await new Promise((resolve, reject) => {
-    const server = createServer()
-    server.once('error', reject)
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address()
-      server.close(() => { resolve(typeof address === 'object' && address !== null ? address.port : 0) })
-    })
-  })
 }
 
 async function waitForHttp (url: string, timeoutMs: number, failed: () => string | undefined): Promise<void> {

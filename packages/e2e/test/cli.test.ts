@@ -5,7 +5,7 @@ import { spawn } from 'node:child_process'
 import { accessSync, chmodSync, constants, existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs'
 import { createServer } from 'node:net'
 import { delimiter, join, relative } from 'node:path'
-import { runCommand, LINE_INDEX_BIN, LINE_SERVER_BIN, REPO_ROOT } from '@line-server/testkit'
+import { freePort, runCommand, LINE_INDEX_BIN, LINE_SERVER_BIN, REPO_ROOT } from '@line-server/testkit'
 import { fixtureDir } from './helpers/fixtures.js'
 import { launchServeCommand, serveFile, servingLog } from './helpers/server.js'
 
@@ -142,14 +142,6 @@ test('line-index --help lists its options and exits 0', async (t) => {
   t.is(result.code, 0)
   for (const flag of ['index-dir', 'index-threads', 'checkpoint-bytes', 'checkpoint-lines']) t.regex(result.stdout, new RegExp(`--${flag}\\b`))
 })
-
-async function freePort (): Promise<number> {
-  const probe = createServer()
-  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve))
-  const { port } = probe.address() as { port: number }
-  await new Promise((resolve) => probe.close(resolve))
-  return port
-}
 
 test('takes its port and host from PORT and HOST', async (t) => {
   const dir = fixtureDir(t)

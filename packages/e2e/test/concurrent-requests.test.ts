@@ -3,10 +3,10 @@
 import anyTest, { type TestFn } from 'ava'
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { expectedLine, generateDataFile, type DataSpec, type ServerProcess } from '@line-server/testkit'
+import { createRandom, expectedLine, generateDataFile, type DataSpec, type ServerProcess } from '@line-server/testkit'
 import { fixtureDir, sharedFixtureDir } from './helpers/fixtures.js'
 import { createPooledAgent, rawRequest } from './helpers/http.js'
-import { launchServer, seededRandom, serveFile } from './helpers/server.js'
+import { launchServer, serveFile } from './helpers/server.js'
 import { lineFiller } from './helpers/edge-cases.js'
 
 const test = anyTest.serial as TestFn<{ server: ServerProcess, lines: number, removeDir: () => void }>
@@ -35,7 +35,7 @@ async function fireAll (url: string, numbers: readonly number[], send: (n: numbe
 
 test(`answers ${REQUESTS} concurrent requests for distinct lines over 400 sockets, each with its own line`, async (t) => {
   const { server, lines } = t.context
-  const random = seededRandom(1)
+  const random = createRandom(1)
   const numbers = Array.from({ length: REQUESTS }, () => 1 + Math.floor(random() * lines))
   const agent = createPooledAgent(400)
   t.teardown(() => { agent.destroy() })
@@ -55,7 +55,7 @@ test(`answers ${REQUESTS} concurrent requests for the same 20 lines (coalesced a
 
 test(`answers ${REQUESTS} concurrent fetches, each on its own connection`, async (t) => {
   const { server, lines } = t.context
-  const random = seededRandom(2)
+  const random = createRandom(2)
   const numbers = Array.from({ length: REQUESTS }, () => 1 + Math.floor(random() * lines))
   const wrong = await fireAll(server.url, numbers, async (n) => {
     const res = await fetch(`${server.url}/lines/${n}`, { headers: { connection: 'close' } })
@@ -88,7 +88,7 @@ test('answers a concurrent mix of good, bad and out-of-range requests each with 
 
 test('answers 1,200 concurrent requests for 400 long lines (up to 300 KB) each with its own bytes, batched in one worker', async (t) => {
   const dir = fixtureDir(t)
-  const random = seededRandom(3)
+  const random = createRandom(3)
   const lines = Array.from({ length: 400 }, (_, i) => lineFiller(Math.floor(random() * (i % 3 === 0 ? 300_000 : 40_000)), i))
   const dataPath = join(dir, 'long-lines.txt')
   writeFileSync(dataPath, Buffer.concat(lines.flatMap((line) => [line, Buffer.from('\n')])))

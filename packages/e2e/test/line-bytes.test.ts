@@ -2,10 +2,10 @@
 import test from 'ava'
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { expectedLine, generateDataFile } from '@line-server/testkit'
+import { createRandom, expectedLine, generateDataFile } from '@line-server/testkit'
 import { fixtureDir } from './helpers/fixtures.js'
 import { createPooledAgent, mapConcurrent, rawRequest } from './helpers/http.js'
-import { assertLineResponse, seededRandom, serveFile, servingLog } from './helpers/server.js'
+import { assertLineResponse, serveFile, servingLog } from './helpers/server.js'
 import { edgeCaseLines, joinLines } from './helpers/edge-cases.js'
 
 const EDGE_CONFIGS: ReadonlyArray<{ name: string, args: string[] }> = [
@@ -76,7 +76,7 @@ test('serves random lines of a 20 MB generated file exactly as expectedLine comp
   t.is(servingLog(server).lines, generated.lines)
   t.is(servingLog(server).bytes, generated.bytes)
   const seed = 2020
-  const random = seededRandom(seed)
+  const random = createRandom(seed)
   const picks = [1, 2, generated.lines - 1, generated.lines, ...Array.from({ length: 3000 }, () => 1 + Math.floor(random() * generated.lines))]
   const agent = createPooledAgent(16)
   t.teardown(() => { agent.destroy() })

@@ -4,10 +4,10 @@
 import anyTest, { type TestFn } from 'ava'
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import type { ServerProcess } from '@line-server/testkit'
+import { createRandom, type ServerProcess } from '@line-server/testkit'
 import { sharedFixtureDir } from './helpers/fixtures.js'
 import { createPooledAgent, mapConcurrent, rawRequest } from './helpers/http.js'
-import { assertLineResponse, launchServer, seededRandom, servingLog } from './helpers/server.js'
+import { assertLineResponse, launchServer, servingLog } from './helpers/server.js'
 
 const test = anyTest as TestFn<{ dataPath: string, dir: string, content: Buffer, starts: number[], removeDir: () => void }>
 const FILE_BYTES = 72 * 1024 * 1024
@@ -15,7 +15,7 @@ const THREAD_COUNTS = [1, 2, 3, 4, 7]
 
 /** Random lines; then \n, \r\n and \n\n written across every range boundary of every thread count. */
 function buildContent (): Buffer {
-  const random = seededRandom(99)
+  const random = createRandom(99)
   const content = Buffer.allocUnsafe(FILE_BYTES)
   for (let at = 0; at < FILE_BYTES;) {
     const r = random()
@@ -78,7 +78,7 @@ for (const threads of THREAD_COUNTS) {
       if (n === -1) n = starts.length
       for (let m = n - 4; m <= n + 4; m++) if (m >= 1 && m <= starts.length) wanted.add(m)
     }
-    const random = seededRandom(threads)
+    const random = createRandom(threads)
     for (let i = 0; i < 1500; i++) wanted.add(1 + Math.floor(random() * starts.length))
     const agent = createPooledAgent(16)
     t.teardown(() => { agent.destroy() })
@@ -92,7 +92,7 @@ for (const threads of THREAD_COUNTS) {
 test('serves sampled lines exactly when --index-max-bytes forces sparser checkpoints', async (t) => {
   const dir = t.context.dir
   // ~5 million short lines need ~80,000 checkpoints at one per 64 lines; 1 MiB holds 65,536.
-  const random = seededRandom(8)
+  const random = createRandom(8)
   const content = Buffer.allocUnsafe(40 * 1024 * 1024)
   for (let at = 0; at < content.length;) {
     const end = Math.min(content.length, at + Math.floor(random() * 14))

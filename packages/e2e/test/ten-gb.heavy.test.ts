@@ -4,24 +4,15 @@
 import test, { type ExecutionContext } from 'ava'
 import { spawn } from 'node:child_process'
 import { existsSync, rmSync } from 'node:fs'
-import { createServer } from 'node:net'
 import { join } from 'node:path'
-import { expectedLine, generateDataFile, LINE_SERVER_BIN, type DataSpec } from '@line-server/testkit'
+import { createRandom, expectedLine, freePort, generateDataFile, LINE_SERVER_BIN, type DataSpec } from '@line-server/testkit'
 import { fixtureDir, freeDiskBytes, requireFreeDisk } from './helpers/fixtures.js'
 import { createPooledAgent, mapConcurrent, rawRequest, type RawResponse } from './helpers/http.js'
-import { assertLineResponse, residentBytes, seededRandom, serveFile, servingLog } from './helpers/server.js'
+import { assertLineResponse, residentBytes, serveFile, servingLog } from './helpers/server.js'
 
 const FILE_BYTES = 10_000_000_000
 const SPEC: DataSpec = { seed: 10 }
 const CHECKED_LINES = 2000
-
-async function freePort (): Promise<number> {
-  const probe = createServer()
-  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve))
-  const { port } = probe.address() as { port: number }
-  await new Promise((resolve) => probe.close(resolve))
-  return port
-}
 
 function mib (bytes: number): string {
   return `${(bytes / 2 ** 20).toFixed(0)} MiB`
@@ -103,7 +94,7 @@ test('serves a 10 GB file: random lines exact, index reused on restart, SIGTERM 
   t.log(`index built in ${indexSeconds.toFixed(2)} s (${(generated.bytes / 1e9 / indexSeconds).toFixed(2)} GB/s); serving after ${startSeconds.toFixed(2)} s; /readyz said "starting" ${notReadyAnswers} times`)
   t.log(`server RSS after start: ${mib(residentBytes(server.child.pid!))}`)
 
-  const random = seededRandom(10)
+  const random = createRandom(10)
   const picks = [1, generated.lines, ...Array.from({ length: CHECKED_LINES - 2 }, () => 1 + Math.floor(random() * generated.lines))]
   const agent = createPooledAgent(64)
   t.teardown(() => { agent.destroy() })

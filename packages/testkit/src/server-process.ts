@@ -3,6 +3,7 @@
 import { spawn, type ChildProcess } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
 import { createInterface } from 'node:readline'
+import { createServer } from 'node:net'
 
 /** Absolute path of the repository root (this file is packages/testkit/dist/src/). */
 export const REPO_ROOT = fileURLToPath(new URL('../../../../', import.meta.url))
@@ -80,4 +81,13 @@ export async function runCommand (args: readonly string[], options: { env?: Node
   child.stderr.setEncoding('utf8').on('data', (t: string) => { stderr += t })
   const code = await new Promise<number | null>((resolve) => child.once('exit', resolve))
   return { code, stdout, stderr }
+}
+
+/** A TCP port free on 127.0.0.1 right now (for servers that must be told their port in advance). */
+export async function freePort (): Promise<number> {
+  const probe = createServer()
+  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve))
+  const { port } = probe.address() as { port: number }
+  await new Promise((resolve) => probe.close(resolve))
+  return port
 }

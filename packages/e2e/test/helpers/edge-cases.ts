@@ -1,7 +1,7 @@
 // The edge-case data file: every kind of line the contract names (empty, CRLF, lone CR,
 // multibyte and invalid UTF-8, NUL, lines around and far past the 16 KiB checkpoint spacing,
 // a 1 MiB line, a final line without newline), each with the exact bytes a GET must return.
-import { seededRandom } from './server.js'
+import { createRandom } from '@line-server/testkit'
 
 export interface EdgeLine {
   readonly label: string
@@ -12,7 +12,7 @@ const CHECKPOINT_BYTES = 16 * 1024
 
 /** `length` pseudo-random bytes that are never \n (so they stay one line); \r and non-UTF-8 included. */
 export function lineFiller (length: number, seed: number): Buffer {
-  const random = seededRandom(seed)
+  const random = createRandom(seed)
   const out = Buffer.allocUnsafe(length)
   for (let i = 0; i < length; i++) {
     const byte = Math.floor(random() * 256)
@@ -31,7 +31,7 @@ function bytes (label: string, value: readonly number[] | Buffer): EdgeLine {
 
 /** The lines in file order; the last one is written without a trailing newline. */
 export function edgeCaseLines (seed = 42): EdgeLine[] {
-  const random = seededRandom(seed)
+  const random = createRandom(seed)
   const lines: EdgeLine[] = [
     text('plain ASCII', 'hello, line server'),
     text('empty line', ''),

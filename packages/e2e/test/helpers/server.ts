@@ -59,15 +59,3 @@ export function assertSameBytes (t: ExecutionContext, actual: Buffer, expected: 
   t.fail(`${what}: got ${actual.length} bytes, expected ${expected.length}; first difference at byte ${at} (got …${around(actual)}…, expected …${around(expected)}…)`)
   return false
 }
-
-/** Deterministic pseudo-random numbers in [0, 1) (mulberry32), so a failing run can be replayed by seed. */
-export function seededRandom (seed: number): () => number {
-  let state = seed >>> 0
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0
-    let z = state
-    z = Math.imul(z ^ (z >>> 15), z | 1)
-    z ^= z + Math.imul(z ^ (z >>> 7), z | 61)
-    return ((z ^ (z >>> 14)) >>> 0) / 4294967296
-  }
-}
