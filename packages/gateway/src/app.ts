@@ -5,7 +5,7 @@ import Router from '@koa/router'
 import type { LineCache } from './cache.js'
 import type { Logger } from './logger.js'
 import type { ServerMetrics, ServingCounters } from './metrics.js'
-import type { ServingState } from './serving-state.js'
+import { isReady, type ServingState } from './serving-state.js'
 import { createErrorMiddleware } from './http/error-middleware.js'
 import { createLinesRoute } from './http/lines-route.js'
 import { methodGuard } from './http/method-guard.js'
@@ -38,7 +38,7 @@ export function createApp (deps: AppDependencies): Koa {
   else router.get('/lines/:n', createBearerAuth(deps.authToken), linesRoute)
   router.get('/healthz', (ctx) => { ctx.body = { status: 'ok' } })
   router.get('/readyz', (ctx) => {
-    const ready = state.source !== undefined && !state.shuttingDown
+    const ready = isReady(state)
     ctx.status = ready ? 200 : 503
     ctx.body = { status: ready ? 'ready' : state.shuttingDown ? 'shutting-down' : state.unavailable === 'ERR_FILE_CHANGED' ? 'reindexing' : 'starting' }
   })

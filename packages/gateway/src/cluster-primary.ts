@@ -6,6 +6,7 @@ import { createProgressReporter, ensureIndex } from '@line-server/indexer'
 import { indexOptionsOf, type ServerConfig } from './config.js'
 import type { Logger } from './logger.js'
 import { serveClusterMetrics } from './cluster-metrics.js'
+import { indexLogFields } from './line-service.js'
 
 // More restarts than this within the window means workers cannot start: stop instead of looping.
 const MAX_RESTARTS = 5
@@ -35,10 +36,7 @@ export async function runClusterPrimary (config: ServerConfig, logger: Logger): 
         file: config.dataPath,
         lines: ensured.header.lineCount,
         bytes: ensured.header.dataSizeBytes,
-        indexPath: ensured.indexPath,
-        indexBuilt: ensured.build !== undefined,
-        indexRebuiltBecause: ensured.rebuiltBecause,
-        indexSeconds: Number(((ensured.build?.seconds ?? 0) + ensured.loadSeconds).toFixed(3)),
+        ...indexLogFields(ensured),
         reloaded: false,
         host: address.address,
         port: address.port,

@@ -6,7 +6,7 @@ import { statSync } from 'node:fs'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { sliceIndex } from '@line-server/shared'
 import { LineEngine } from '@line-server/engine'
-import { ensureIndex, type ProgressReporter } from '@line-server/indexer'
+import { ensureIndex, type EnsuredIndex, type ProgressReporter } from '@line-server/indexer'
 import { indexOptionsOf, type ServerConfig } from './config.js'
 import type { LineCache } from './cache.js'
 import type { Logger } from './logger.js'
@@ -93,17 +93,10 @@ export class LineService {
       onFileChanged: () => { if (this.current?.engine === engine) void this.reload('a read found the file differs from its index') },
       onPoolError: (err) => { this.deps.logger.log('error', 'engine pool error', { error: String(err) }) }
     })
-    const indexSeconds = (ensured.build?.seconds ?? 0) + ensured.loadSeconds
     return {
-      indexLog: {
-        indexPath: ensured.indexPath,
-        indexNote: ensured.locationNote,
-        indexBuilt: ensured.build !== undefined,
-        indexRebuiltBecause: ensured.rebuiltBecause,
-        indexSeconds: Number(indexSeconds.toFixed(3))
-      },
+      indexLog: indexLogFields(ensured),
       engine,
-      facts: { lines: header.lineCount, dataBytes: header.dataSizeBytes, checkpoints: index.checkpointCount, indexSeconds },
+      facts: { lines: header.lineCount, dataBytes: header.dataSizeBytes, checkpoints: index.checkpointCount, indexSeconds: indexSecondsOf(ensured) },
       inode,
       sizeBytes: header.dataSizeBytes,
       mtimeNs: header.dataMtimeNs
@@ -169,6 +162,22 @@ export class LineService {
       }
     }
     this.reloading = false
+  }
+}
+
+/** Seconds start-up spent on the index: building it (when it had to) plus loading it. */
+function indexSecondsOf (ensured: EnsuredIndex): number {
+  return (ensured.build?.seconds ?? 0) + ensured.loadSeconds
+}
+
+/** How the index was obtained, as the "serving" log line reports it (here and in the cluster primary). */
+export function indexLogFields (ensured: EnsuredIndex): Record<string, unknown> {
+  return {
+    indexPath: ensured.indexPath,
+    indexNote: ensured.locationNote,
+    indexBuilt: ensured.build !== undefined,
+    indexRebuiltBecause: ensured.rebuiltBecause,
+    indexSeconds: Number(indexSecondsOf(ensured).toFixed(3))
   }
 }
 

@@ -7,7 +7,7 @@ import { createApp, createMetricsApp } from './app.js'
 import { createLineCache } from './cache.js'
 import { createLogger, type Logger } from './logger.js'
 import { createCounters, createMetrics } from './metrics.js'
-import { createServingState } from './serving-state.js'
+import { createServingState, isReady } from './serving-state.js'
 import { createHttpServer, drain, listen } from './http-server.js'
 import { LineService } from './line-service.js'
 import cluster from 'node:cluster'
@@ -82,7 +82,7 @@ async function startServing (config: ServerConfig, logger: Logger): Promise<numb
       return engine === undefined ? undefined : { ...engine.stats, pendingLookups: engine.pendingLookups, threads: engine.threads }
     },
     index: () => service.facts,
-    ready: () => state.source !== undefined && !state.shuttingDown
+    ready: () => isReady(state)
   })
   const renderMetrics = isClusterWorker ? createClusterMetricsRenderer(metrics.registry) : undefined
   const server = createHttpServer(createApp({

@@ -20,3 +20,8 @@ export interface ServingState {
 export function createServingState (): ServingState {
   return { source: undefined, unavailable: 'ERR_NOT_READY', shuttingDown: false }
 }
+
+/** Lines can be served: the index is loaded, the engine is up and the server is not draining. */
+export function isReady (state: ServingState): boolean {
+  return state.source !== undefined && !state.shuttingDown
+}

@@ -84,7 +84,10 @@ export function loadIndexFile (indexPath: string, data: DataFileIdentity): { hea
       throw new IndexFormatError('stale', 'the index was built for a different version of the data file')
     }
     // Before allocating what the header asks for: a damaged count must not become a huge allocation.
-    if (fstatSync(fd).size < INDEX_HEADER_BYTES + bodyBytes(header.checkpointCount)) throw new IndexFormatError('truncated', 'the index file ends before its table does')
+    const fileBytes = fstatSync(fd).size
+    const expectedBytes = INDEX_HEADER_BYTES + bodyBytes(header.checkpointCount)
+    if (fileBytes < expectedBytes) throw new IndexFormatError('truncated', 'the index file ends before its table does')
+    if (fileBytes > expectedBytes) throw new IndexFormatError('corrupt-table', 'the index file has bytes after its table')
     const index = allocateSharedIndex(header)
     const tables = checkpointTables(index)
     let position = INDEX_HEADER_BYTES
@@ -99,9 +102,7 @@ export function loadIndexFile (indexPath: string, data: DataFileIdentity): { hea
         position += chunk.length
       }
     }
-    if (readFully(fd, position, 1).length !== 0) throw new IndexFormatError('corrupt-table', 'the index file has bytes after its table')
     if (bodyCrc !== header.bodyCrc32) throw new IndexFormatError('body-checksum', 'index body checksum mismatch')
-    if (position - INDEX_HEADER_BYTES !== bodyBytes(header.checkpointCount)) throw new IndexFormatError('truncated', 'index body size mismatch')
     checkTableShape(header, tables)
     return { header, index }
   } finally {
