@@ -16,6 +16,10 @@ export async function runClusterPrimary (config: ServerConfig, logger: Logger): 
   const progress = createProgressReporter(process.stderr, 'indexing')
   const ensured = await ensureIndex(indexOptionsOf(config, progress.update))
   progress.finish()
+  // Only these outlive this line: the loaded table (ensured.index) is the workers' to hold;
+  // kept in the handlers below, `ensured` would pin the primary's copy for its whole life.
+  const { lineCount, dataSizeBytes } = ensured.header
+  const indexLog = indexLogFields(ensured)
   serveClusterMetrics()
 
   let shuttingDown = false
@@ -34,9 +38,9 @@ export async function runClusterPrimary (config: ServerConfig, logger: Logger): 
       announced = true
       logger.log('info', 'serving', {
         file: config.dataPath,
-        lines: ensured.header.lineCount,
-        bytes: ensured.header.dataSizeBytes,
-        ...indexLogFields(ensured),
+        lines: lineCount,
+        bytes: dataSizeBytes,
+        ...indexLog,
         reloaded: false,
         host: address.address,
         port: address.port,
