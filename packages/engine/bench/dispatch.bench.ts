@@ -28,7 +28,7 @@ try {
 
   const rows: Array<[string, number]> = [['direct LineReader.readLine in this thread', direct]]
   for (const batchMaxLines of [1, 8, 64, 256]) {
-    const engine = new LineEngine({ dataPath, index, expectedData, threads: 1, maxBatchLines: batchMaxLines, maxPendingLookups: lookups + 1 })
+    const engine = new LineEngine({ dataPath, index, expectedData, threads: 1, maxBatchLines: batchMaxLines, eagerBatchLines: batchMaxLines, maxPendingLookups: lookups + 1 })
     await Promise.all(Array.from(randomLines.subarray(0, 1000), async (l) => await engine.readLine(l))) // warm-up
     const perLine: number[] = []
     for (let round = 0; round < ROUNDS; round++) {

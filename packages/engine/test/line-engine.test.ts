@@ -64,12 +64,25 @@ test('reads every line of a random file with tiny blocks', async (t) => {
 
 test('lookups asked for in one turn go to the workers as few batches', async (t) => {
   const file = await indexData(createTempDir(t), 'data', DATA)
-  const engine = startEngine(t, file, { maxBatchLines: 256 })
+  const engine = startEngine(t, file, { maxBatchLines: 256, eagerBatchLines: 100_000 })
   const lookups = Array.from({ length: 1000 }, async (_, i) => await engine.readLine(i))
   t.is(engine.pendingLookups, 1000)
   t.is(engine.stats.batches, 0, 'nothing is sent before the turn ends')
   const lines = await Promise.all(lookups)
   t.is(engine.stats.batches, 4)
+  t.is(engine.stats.batchedLines, 1000)
+  t.true(lines.every((line, i) => line.equals(REFERENCE[i]!)))
+})
+
+test('an idle worker gets the first eagerBatchLines lookups of a turn at once, the rest go at its end', async (t) => {
+  const file = await indexData(createTempDir(t), 'data', DATA)
+  const engine = startEngine(t, file, { threads: 2, maxBatchLines: 256, eagerBatchLines: 10 })
+  const lookups = Array.from({ length: 1000 }, async (_, i) => await engine.readLine(i))
+  // One eager batch per idle worker; after that the turn's lookups wait for its end.
+  t.is(engine.stats.batches, 2)
+  t.is(engine.stats.batchedLines, 20)
+  const lines = await Promise.all(lookups)
+  t.is(engine.stats.batches, 2 + 4, '980 left at the end of the turn, in batches of up to 256')
   t.is(engine.stats.batchedLines, 1000)
   t.true(lines.every((line, i) => line.equals(REFERENCE[i]!)))
 })

@@ -13,6 +13,7 @@ export const SERVE_OPTIONS: readonly OptionSpec[] = [
   { flag: 'threads', env: 'LINE_SERVER_THREADS', kind: 'integer', min: 1, max: 256, default: Math.min(4, availableParallelism()), description: 'engine worker threads reading the file' },
   { flag: 'max-pending', env: 'LINE_SERVER_MAX_PENDING', kind: 'integer', min: 1, max: 10_000_000, default: 16384, description: 'lookups queued before new ones get 503 + Retry-After' },
   { flag: 'batch-max-lines', env: 'LINE_SERVER_BATCH_MAX_LINES', kind: 'integer', min: 1, max: 65536, default: 256, description: 'most lines sent to a worker in one task' },
+  { flag: 'batch-eager-lines', env: 'LINE_SERVER_BATCH_EAGER_LINES', kind: 'integer', min: 1, max: 65536, default: 32, description: 'lookups that go to an idle worker at once instead of at the end of the event-loop turn' },
   { flag: 'headers-timeout-ms', env: 'LINE_SERVER_HEADERS_TIMEOUT_MS', kind: 'integer', min: 1, max: 3_600_000, default: 10_000, description: 'time a client has to send request headers' },
   { flag: 'request-timeout-ms', env: 'LINE_SERVER_REQUEST_TIMEOUT_MS', kind: 'integer', min: 1, max: 3_600_000, default: 30_000, description: 'time a client has to send a whole request' },
   { flag: 'keep-alive-timeout-ms', env: 'LINE_SERVER_KEEP_ALIVE_TIMEOUT_MS', kind: 'integer', min: 1, max: 3_600_000, default: 65_000, description: 'idle time before a keep-alive connection is closed' },
@@ -39,6 +40,7 @@ export interface ServerConfig {
   readonly threads: number
   readonly maxPendingLookups: number
   readonly batchMaxLines: number
+  readonly batchEagerLines: number
   readonly headersTimeoutMs: number
   readonly requestTimeoutMs: number
   readonly keepAliveTimeoutMs: number
@@ -93,6 +95,7 @@ export function loadServerConfig (argv: readonly string[], env: NodeJS.ProcessEn
       threads: v.threads as number,
       maxPendingLookups: v['max-pending'] as number,
       batchMaxLines: v['batch-max-lines'] as number,
+      batchEagerLines: v['batch-eager-lines'] as number,
       headersTimeoutMs: v['headers-timeout-ms'] as number,
       requestTimeoutMs: v['request-timeout-ms'] as number,
       keepAliveTimeoutMs: v['keep-alive-timeout-ms'] as number,

@@ -88,6 +88,7 @@ export class LineService {
       threads: config.threads,
       maxPendingLookups: config.maxPendingLookups,
       maxBatchLines: config.batchMaxLines,
+      eagerBatchLines: config.batchEagerLines,
       lookupTimeoutMs: config.lookupTimeoutMs,
       // A retired engine's late reads report the change that retired it; only the served one counts.
       onFileChanged: () => { if (this.current?.engine === engine) void this.reload('a read found the file differs from its index') },
