@@ -112,7 +112,8 @@ export class LineService {
       lineCount,
       firstLineIndex: config.lineRange === undefined ? 0 : config.lineRange.first - 1,
       lastLineIndex: config.lineRange === undefined ? lineCount - 1 : Math.min(lineCount, config.lineRange.last) - 1,
-      readLine: async (lineIndex) => await version.engine.readLine(lineIndex)
+      // Not an async wrapper: that would add a promise and microtask hops to every lookup.
+      readLine: (lineIndex) => version.engine.readLine(lineIndex)
     }
     logger.log('info', this.deps.servingMessage, {
       file: config.dataPath,

@@ -1,7 +1,8 @@
 // Prometheus metrics for one app instance (its own Registry, so tests can build several).
 // Only the request histogram is touched per request; everything else is a plain counter read
 // when Prometheus scrapes, because a labelled metric call costs about a microsecond.
-import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client'
+import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client'
+import { registerRequestDurationHistogram } from './request-duration-histogram.js'
 
 export const REQUEST_DURATION_BUCKETS_SECONDS = [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10]
 
@@ -35,12 +36,10 @@ export function createCounters (): ServingCounters {
 export function createMetrics (sources: MetricsSources): ServerMetrics {
   const registry = new Registry()
   collectDefaultMetrics({ register: registry })
-  const duration = new Histogram({
+  const duration = registerRequestDurationHistogram(registry, {
     name: 'line_server_http_request_duration_seconds',
     help: 'Time from request received to response handed to the socket, by route and status.',
-    labelNames: ['route', 'status'] as const,
-    buckets: REQUEST_DURATION_BUCKETS_SECONDS,
-    registers: [registry]
+    buckets: REQUEST_DURATION_BUCKETS_SECONDS
   })
   const c = sources.counters
   counter(registry, 'line_server_cache_hits_total', 'Line lookups answered from the LRU cache.', () => c.cacheHits)
@@ -65,19 +64,7 @@ export function createMetrics (sources: MetricsSources): ServerMetrics {
   gauge(registry, 'line_server_index_checkpoints', 'Checkpoints in the line index (16 bytes each in memory).', () => sources.index()?.checkpoints ?? 0, 'max')
   gauge(registry, 'line_server_index_ready_seconds', 'Seconds spent building or loading the index at start-up.', () => sources.index()?.indexSeconds ?? 0, 'max')
 
-  const children = new Map<string, ReturnType<typeof duration.labels>>()
-  return {
-    registry,
-    observeRequest (route, status, seconds) {
-      const key = `${route} ${status}`
-      let child = children.get(key)
-      if (child === undefined) {
-        child = duration.labels(route, String(status))
-        children.set(key, child)
-      }
-      child.observe(seconds)
-    }
-  }
+  return { registry, observeRequest: duration.observe }
 }
 
 function counter (registry: Registry, name: string, help: string, read: () => number): void {

@@ -8,19 +8,30 @@ import type { Logger } from '../logger.js'
 // changed, draining) are expected states, counted in metrics and logged where they start.
 const FAULT_CODES: ReadonlySet<ErrorCode> = new Set(['ERR_INTERNAL', 'ERR_READ_FAILED', 'ERR_ENGINE_FAILED', 'ERR_TIMEOUT'])
 
+/** Answers a request that failed with `err`; the one place errors become HTTP responses. */
+export type ErrorResponder = (ctx: Context, err: unknown) => void
+
+export function createErrorResponder (logger: Logger): ErrorResponder {
+  return function respondWithError (ctx, err) {
+    const { code, status, message, retryAfterSeconds } = describeError(err)
+    if (FAULT_CODES.has(code)) {
+      logger.log('error', 'request failed', { code, method: ctx.method, path: ctx.path.slice(0, 200), error: detail(err) })
+    }
+    ctx.status = status
+    if (retryAfterSeconds !== undefined) ctx.set('Retry-After', String(retryAfterSeconds))
+    ctx.set('Cache-Control', 'no-store')
+    ctx.body = { code, message }
+  }
+}
+
+/** The responder as a middleware, for apps with no outer middleware of their own to catch in. */
 export function createErrorMiddleware (logger: Logger) {
+  const respondWithError = createErrorResponder(logger)
   return async function errorMiddleware (ctx: Context, next: Next): Promise<void> {
     try {
       await next()
     } catch (err) {
-      const { code, status, message, retryAfterSeconds } = describeError(err)
-      if (FAULT_CODES.has(code)) {
-        logger.log('error', 'request failed', { code, method: ctx.method, path: ctx.path.slice(0, 200), error: detail(err) })
-      }
-      ctx.status = status
-      if (retryAfterSeconds !== undefined) ctx.set('Retry-After', String(retryAfterSeconds))
-      ctx.set('Cache-Control', 'no-store')
-      ctx.body = { code, message }
+      respondWithError(ctx, err)
     }
   }
 }
