@@ -15,10 +15,19 @@ export function rssBytes (pid: number): number {
   }
 }
 
-/** User + system CPU seconds of one process (all its threads). */
+/** User + system CPU seconds of one process (all its threads, exited ones included). */
 export function cpuSeconds (pid: number): number {
+  return statCpuSeconds(`/proc/${pid}/stat`)
+}
+
+/** User + system CPU seconds of one thread of a process; the main thread's id is the pid. */
+export function threadCpuSeconds (pid: number, tid: number): number {
+  return statCpuSeconds(`/proc/${pid}/task/${tid}/stat`)
+}
+
+function statCpuSeconds (path: string): number {
   try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
+    const stat = readFileSync(path, 'utf8')
     // Fields after the parenthesised command name, which may itself contain spaces.
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
     return (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND

@@ -38,7 +38,7 @@ export function cellTitle (cell: Cell): string {
   return `${cell.tool} · ${cell.pattern} · ${fmtInt(cell.connections)} connections (${first?.seconds.toFixed(1) ?? '?'} s measured${warm})`
 }
 
-function renderTable (header: readonly string[], rows: readonly string[][]): string {
+export function renderTable (header: readonly string[], rows: readonly string[][]): string {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)))
   const line = (cols: readonly string[]): string => cols.map((c, i) => i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!)).join('  ').trimEnd()
   return [line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n')
