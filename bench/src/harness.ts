@@ -14,6 +14,7 @@ import type { RunningSystem } from './systems/running-system.js'
 import { writeWrkScript } from './load/wrk.js'
 import { ensureBinary } from './tools.js'
 import { fdLimits } from './proc-stats.js'
+import { fmtCacheHits } from './report/format.js'
 
 export type Log = (text: string) => void
 
@@ -56,7 +57,7 @@ async function runCells (options: BenchOptions, tools: readonly ToolName[], patt
           const job = { url: system.url, connections, durationSeconds: options.durationSeconds, minWarmupSeconds: options.minWarmupSeconds, maxWarmupSeconds: options.maxWarmupSeconds, pathsFile: pattern.file }
           const run = await runOne({ tool, pattern: pattern.name, system, job, wrk })
           runs.push(run)
-          log(`[${runs.length}/${total}] ${tool} ${pattern.name} ${connections} ${system.label}: ${run.failure ?? `${Math.round(run.requestsPerSec)} req/s, p99 ${run.latencyMs.p99.toFixed(1)} ms, ${run.errors.total} errors, generator ${run.generatorCores.toFixed(2)} cores${run.cacheHitRatio === null ? '' : `, cache hits ${(run.cacheHitRatio * 100).toFixed(1)}%`}`}`)
+          log(`[${runs.length}/${total}] ${tool} ${pattern.name} ${connections} ${system.label}: ${run.failure ?? `${Math.round(run.requestsPerSec)} req/s, p99 ${run.latencyMs.p99.toFixed(1)} ms, ${run.errors.total} errors, generator ${run.generatorCores.toFixed(2)} cores${run.cacheHitRatio === null ? '' : `, cache ${fmtCacheHits(run)}`}`}`)
         }
       }
     }

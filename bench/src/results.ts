@@ -29,6 +29,11 @@ export interface RunRecord {
   readonly connectBurstIncluded: boolean
   /** Our server's LRU hit ratio over the run (warm-up included); null for other systems. */
   readonly cacheHitRatio: number | null
+  /**
+   * The same over the measured window only (autocannon: from the end of its warm-up; wrk has no
+   * warm-up, so its whole run); null for other systems. Absent in results written before it existed.
+   */
+  readonly cacheHitRatioMeasured?: number | null
   /** req/s over nginx's in the same cell; null when nginx did not run. */
   readonly ratioToNginx: number | null
   /** req/s over node:http with the same process count in the same cell (`ratioBaseline`). */

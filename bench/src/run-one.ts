@@ -7,7 +7,7 @@ import type { Pattern, ToolName } from './options.js'
 import { latencyRecord, type RunRecord } from './results.js'
 import type { RunningSystem } from './systems/running-system.js'
 import { treeCpuSeconds, treeRssBytes } from './proc-stats.js'
-import { hitRatio, readCacheCounts } from './cache-stats.js'
+import { hitRatio, readCacheCounts, type CacheCounts } from './cache-stats.js'
 
 export interface RunSpec {
   readonly tool: ToolName
@@ -35,7 +35,8 @@ const NO_MEASURES = {
   ratioToNginx: null,
   ratioToNode: null,
   ratioBaseline: null,
-  cacheHitRatio: null
+  cacheHitRatio: null,
+  cacheHitRatioMeasured: null
 } as const
 
 /** Samples CPU from `start()` to `end()` and RSS at `end()` (or `rss()`), over the system's process tree. */
@@ -57,8 +58,27 @@ function serverSampler (pid: number): { start: () => void, end: () => void, cpu:
   }
 }
 
-async function drive (spec: RunSpec, sampler: ReturnType<typeof serverSampler>): Promise<LoadResult> {
-  if (spec.tool === 'autocannon') return await runAutocannon(spec.job, { onMeasuring: sampler.start, onMeasured: sampler.end })
+/** Starts reading the cache counters when the measured window begins (our server only). */
+interface WindowCacheReader {
+  readonly atMeasuring: () => void
+  /** The counters read at the start of the window; undefined when never started or unreadable. */
+  readonly counts: () => Promise<CacheCounts | undefined>
+}
+
+function windowCacheReader (spec: RunSpec, ours: boolean): WindowCacheReader {
+  let reading: Promise<CacheCounts | undefined> | undefined
+  return {
+    // The hook is synchronous: start the read now, await it once the run is over.
+    atMeasuring: () => { if (ours) reading = readCacheCounts(spec.system.url) },
+    counts: async () => await reading
+  }
+}
+
+async function drive (spec: RunSpec, sampler: ReturnType<typeof serverSampler>, cache: WindowCacheReader): Promise<LoadResult> {
+  if (spec.tool === 'autocannon') {
+    const onMeasuring = (): void => { sampler.start(); cache.atMeasuring() }
+    return await runAutocannon(spec.job, { onMeasuring, onMeasured: sampler.end })
+  }
   if (spec.wrk === undefined) throw new Error('wrk is not available')
   sampler.start()
   // wrk reports only when it ends and its connections close: take the RSS just before that,
@@ -77,12 +97,16 @@ export async function runOne (spec: RunSpec): Promise<RunRecord> {
   const sampler = serverSampler(spec.system.pid)
   const ours = spec.system.name.startsWith('ours')
   try {
-    // Counted over warm-up and measurement: the cache fills during the warm-up too.
+    // Counted over warm-up and measurement (the cache fills during the warm-up too), and over
+    // the measured window alone; wrk has no warm-up, so its window is the whole run.
     const cacheBefore = ours ? await readCacheCounts(spec.system.url) : undefined
-    const r = await drive(spec, sampler)
+    const cacheWindow = windowCacheReader(spec, ours)
+    const r = await drive(spec, sampler, cacheWindow)
     const cacheAfter = ours ? await readCacheCounts(spec.system.url) : undefined
+    const cacheHitRatio = hitRatio(cacheBefore, cacheAfter)
     return {
-      cacheHitRatio: hitRatio(cacheBefore, cacheAfter),
+      cacheHitRatio,
+      cacheHitRatioMeasured: spec.tool === 'wrk' ? cacheHitRatio : hitRatio(await cacheWindow.counts(), cacheAfter),
       ...base,
       requestsPerSec: r.requestsPerSec,
       requests: r.requests,

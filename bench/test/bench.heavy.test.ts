@@ -34,6 +34,9 @@ test('a tiny run writes results with non-zero req/s and no errors for every syst
   }
   const ours = results.runs.find((r) => r.system === 'ours' && r.pattern === 'uniform')
   t.is(ours?.ratioBaseline, 'node')
+  t.is(typeof ours?.cacheHitRatio, 'number')
+  t.is(typeof ours?.cacheHitRatioMeasured, 'number', 'the hit ratio over the measured window alone')
+  t.is(results.runs.find((r) => r.system === 'node')?.cacheHitRatioMeasured, null)
   t.true((ours?.ratioToNode ?? 0) > 0)
   t.truthy(results.index)
   t.true((results.index?.warm[0]?.gbPerSec ?? 0) > 0)

@@ -14,6 +14,20 @@ export function fmtRatio (r: number | null): string {
   return r === null ? '–' : `${r.toFixed(2)}×`
 }
 
+/** A ratio as a percentage with one decimal; '–' when there is none. */
+export function fmtPercent (r: number | null | undefined): string {
+  return r === null || r === undefined ? '–' : `${(r * 100).toFixed(1)}%`
+}
+
+/**
+ * Our cache's hits in a run, "hits X% (measured window Y%)": X over warm-up and window, Y over
+ * the window alone. Results written before Y was recorded show "hits X% (warm-up included)".
+ */
+export function fmtCacheHits (run: Pick<RunRecord, 'cacheHitRatio' | 'cacheHitRatioMeasured'>): string {
+  const whole = `hits ${fmtPercent(run.cacheHitRatio)}`
+  return run.cacheHitRatioMeasured === undefined ? `${whole} (warm-up included)` : `${whole} (measured window ${fmtPercent(run.cacheHitRatioMeasured)})`
+}
+
 export function fmtMiB (bytes: number): string {
   return bytes === 0 ? '–' : (bytes / 1024 / 1024).toFixed(0)
 }

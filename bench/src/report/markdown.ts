@@ -29,7 +29,7 @@ export function renderMarkdown (results: BenchResults): string {
     lines.push('')
   }
   lines.push('Start-up:', '', ...formatIndexSummary(results).split('\n').map((l) => `- ${l}`), '')
-  const notes = [formatCacheSummary(results), formatGeneratorSummary(results), ...results.notes].filter((n): n is string => n !== undefined)
+  const notes = [formatCacheSummary(results, 'measured'), formatGeneratorSummary(results), ...results.notes].filter((n): n is string => n !== undefined)
   if (notes.length > 0) lines.push('Notes:', '', ...notes.map((n) => `- ${n}`), '')
   lines.push(`Full results: \`bench/results/latest.json\`; plot: \`bench/results/latest.svg\`. Reproduce with \`${results.command}\`.`, '')
   return lines.join('\n')

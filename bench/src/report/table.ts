@@ -1,6 +1,6 @@
 // The plain-text tables printed at the end of a run: one per tool × pattern × connections.
 import type { BenchResults, RunRecord } from '../results.js'
-import { cells, fmtInt, fmtMiB, fmtMs, fmtRatio, type Cell } from './format.js'
+import { cells, fmtCacheHits, fmtInt, fmtMiB, fmtMs, fmtPercent, fmtRatio, type Cell } from './format.js'
 
 const COLUMNS = ['system', 'req/s', 'p50 ms', 'p99 ms', 'errors', 'RSS MiB', 'srv cpu', 'gen cpu', 'warm s', 'vs nginx', 'vs node'] as const
 
@@ -65,17 +65,24 @@ export function formatIndexSummary (results: BenchResults): string {
   ].join('\n')
 }
 
-/** Our cache's hit ratio per pattern (default config, all tools and connection counts), or undefined. */
-export function formatCacheSummary (results: BenchResults): string | undefined {
+/**
+ * Our cache's hit ratio per pattern (default config, all tools and connection counts), or
+ * undefined when no run recorded one. `both` (the text report): "hits X% (measured window Y%)"
+ * per run. `measured` (the README section): the measured window's ratio alone, or, in results
+ * written before it was recorded, the whole run's, said so.
+ */
+export function formatCacheSummary (results: BenchResults, show: 'both' | 'measured' = 'both'): string | undefined {
+  const runs = results.runs.filter((r) => r.system === 'ours' && r.cacheHitRatio !== null && r.cacheHitRatio !== undefined)
+  if (runs.length === 0) return undefined
+  const windowRecorded = runs.every((r) => r.cacheHitRatioMeasured !== undefined)
   const byPattern = new Map<string, string[]>()
-  for (const run of results.runs) {
-    if (run.system !== 'ours' || run.cacheHitRatio === null || run.cacheHitRatio === undefined) continue
+  for (const run of runs) {
     const list = byPattern.get(run.pattern) ?? []
-    list.push(`${(run.cacheHitRatio * 100).toFixed(1)}%`)
+    list.push(show === 'both' ? fmtCacheHits(run) : fmtPercent(windowRecorded ? run.cacheHitRatioMeasured : run.cacheHitRatio))
     byPattern.set(run.pattern, list)
   }
-  if (byPattern.size === 0) return undefined
-  return `cache hit ratio of ours (per run, warm-up included): ${[...byPattern].map(([pattern, ratios]) => `${pattern} ${ratios.join(', ')}`).join('; ')}`
+  const scope = show === 'both' ? 'per run' : windowRecorded ? 'per run, measured window' : 'per run, warm-up included'
+  return `cache hit ratio of ours (${scope}): ${[...byPattern].map(([pattern, ratios]) => `${pattern} ${ratios.join(', ')}`).join('; ')}`
 }
 
 /** Mean and max cores the load generator used over the runs, or undefined when none ran. */
