@@ -19,6 +19,8 @@ export interface LineCacheOptions {
 export interface LineCache {
   readonly get: (lineIndex: number) => Buffer | undefined
   readonly set: (lineIndex: number, line: Buffer) => void
+  /** Whether a line of this many bytes fits without evicting anything. */
+  readonly hasRoomFor: (lineBytes: number) => boolean
   readonly entries: () => number
   readonly bytes: () => number
   /** Drops every line, e.g. when the data file changed. */
@@ -27,7 +29,7 @@ export interface LineCache {
 
 export function createLineCache (options: LineCacheOptions): LineCache {
   if (options.maxBytes <= CACHE_ENTRY_OVERHEAD_BYTES) {
-    return { get: () => undefined, set: () => {}, entries: () => 0, bytes: () => 0, clear: () => {} }
+    return { get: () => undefined, set: () => {}, hasRoomFor: () => false, entries: () => 0, bytes: () => 0, clear: () => {} }
   }
   const maxEntrySize = Math.min(options.maxBytes, options.maxLineBytes + CACHE_ENTRY_OVERHEAD_BYTES)
   const lru = new LRUCache<number, string>({
@@ -45,6 +47,7 @@ export function createLineCache (options: LineCacheOptions): LineCache {
       if (line.length + CACHE_ENTRY_OVERHEAD_BYTES > maxEntrySize) return
       lru.set(lineIndex, line.toString('latin1'))
     },
+    hasRoomFor: (lineBytes) => lru.calculatedSize + lineBytes + CACHE_ENTRY_OVERHEAD_BYTES <= options.maxBytes && lru.size < lru.max,
     entries: () => lru.size,
     bytes: () => lru.calculatedSize,
     clear: () => { lru.clear() }

@@ -1,6 +1,7 @@
 import test from 'ava'
 import { LineServerError } from '@line-server/shared'
 import { failingSource, fakeSource, serveApp } from './helpers/serve-app.js'
+import { CACHE_ENTRY_OVERHEAD_BYTES } from '../src/cache.js'
 
 const LINES: ReadonlyArray<Buffer | string> = [
   'first line',
@@ -228,26 +229,38 @@ test('with a token, lines need the bearer header and other routes do not', async
   t.is((await fetch(`${url}/healthz`)).status, 200)
 })
 
-test('caches a line on its second miss and serves the third request from the cache', async (t) => {
+test('caches a line on its first miss while the cache has room, and serves repeats from it', async (t) => {
   const source = fakeSource(LINES)
   const served = await serveApp(t, { source })
   for (let i = 0; i < 3; i++) t.is(await (await fetch(`${served.url}/lines/4`)).text(), 'héllo wörld € 😀')
-  t.deepEqual(source.reads, [3, 3])
-  t.is(served.counters.cacheMisses, 2)
-  t.is(served.counters.cacheHits, 1)
+  t.deepEqual(source.reads, [3])
+  t.is(served.counters.cacheMisses, 1)
+  t.is(served.counters.cacheHits, 2)
   t.is(served.counters.linesServed, 3)
   t.is(served.counters.bytesServed, 3 * Buffer.byteLength('héllo wörld € 😀'))
+})
+
+test('once the cache is full, a line must miss twice before it may evict another', async (t) => {
+  const source = fakeSource(LINES)
+  // Room for line 4 alone, or for line 1 ('first line') alone, not for both.
+  const served = await serveApp(t, { source, cacheBytes: Buffer.byteLength('héllo wörld € 😀') + CACHE_ENTRY_OVERHEAD_BYTES })
+  await fetch(`${served.url}/lines/1`)
+  t.is(served.cache.entries(), 1)
+  for (let i = 0; i < 3; i++) t.is(await (await fetch(`${served.url}/lines/4`)).text(), 'héllo wörld € 😀')
+  t.deepEqual(source.reads, [0, 3, 3], 'cached on its second miss, evicting line 1')
+  t.is(served.counters.cacheHits, 1)
+  t.is((await fetch(`${served.url}/lines/1`)).status, 200)
+  t.deepEqual(source.reads, [0, 3, 3, 0])
 })
 
 test('serves an empty line from the cache too', async (t) => {
   const source = fakeSource(LINES)
   const { url } = await serveApp(t, { source })
   t.is((await fetch(`${url}/lines/2`)).status, 200)
-  t.is((await fetch(`${url}/lines/2`)).status, 200)
   const cached = await fetch(`${url}/lines/2`)
   t.is(cached.status, 200)
   t.is((await bytesOf(cached)).length, 0)
-  t.deepEqual(source.reads, [1, 1])
+  t.deepEqual(source.reads, [1])
 })
 
 test('logs one line per request when the access log is on', async (t) => {

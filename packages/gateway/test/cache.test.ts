@@ -100,3 +100,18 @@ test('clear drops every line', (t) => {
   t.is(cache.bytes(), 0)
   t.is(cache.get(1), undefined)
 })
+
+test('has room for a line only while it fits without evicting', (t) => {
+  const cache = createLineCache({ maxBytes: 3 * (10 + CACHE_ENTRY_OVERHEAD_BYTES), maxLineBytes: 100 })
+  t.true(cache.hasRoomFor(10))
+  cache.set(0, Buffer.alloc(10))
+  cache.set(1, Buffer.alloc(10))
+  t.true(cache.hasRoomFor(10))
+  t.false(cache.hasRoomFor(11))
+  cache.set(2, Buffer.alloc(10))
+  t.false(cache.hasRoomFor(0))
+  t.is(cache.entries(), 3)
+  cache.clear()
+  t.true(cache.hasRoomFor(10))
+  t.false(createLineCache({ maxBytes: 0, maxLineBytes: 100 }).hasRoomFor(0), 'a disabled cache never has room')
+})

@@ -38,7 +38,10 @@ export function createLinesRoute (state: ServingState, cache: LineCache, counter
       line = await source.readLine(lineIndex)
       // If the file changed while this read was in flight, the line belongs to the old version:
       // it may answer this request (it was asked of that version) but must not outlive it.
-      if (state.source === source && admission.admit(lineIndex)) cache.set(lineIndex, line)
+      // Admission only has to guard evictions: while the cache has room every line goes in,
+      // which fills a cold cache with the first repeat-worthy lines instead of waiting for
+      // second misses (for the bench's Zipf requests: 77.7% of the first 300k could hit, 72.9% with the doorkeeper).
+      if (state.source === source && (cache.hasRoomFor(line.length) || admission.admit(lineIndex))) cache.set(lineIndex, line)
     } else {
       counters.cacheHits++
       await nextTurnEnd()
