@@ -36,8 +36,8 @@ export function lineNumbers (pattern: Pattern, lines: number, count: number, see
 }
 
 /** Writes `/lines/<n>` paths, one per line; returns the file's path. */
-export function writePathList (dir: string, pattern: Pattern, numbers: Uint32Array): string {
-  const path = join(dir, `paths-${pattern}.txt`)
+export function writePathList (dir: string, name: string, numbers: Uint32Array): string {
+  const path = join(dir, `paths-${name}.txt`)
   const parts: string[] = new Array<string>(numbers.length)
   for (let i = 0; i < numbers.length; i++) parts[i] = `/lines/${numbers[i]!}`
   writeFileSync(path, parts.join('\n') + '\n')
@@ -52,4 +52,18 @@ export function topShare (numbers: Uint32Array, top: number): number {
   let sum = 0
   for (let i = 0; i < Math.min(top, sorted.length); i++) sum += sorted[i]!
   return sum / Math.max(1, numbers.length)
+}
+
+/**
+ * Share of requests that ask for a line already asked for earlier in the list: the most any
+ * cache starting empty could answer, however big (the rest are first requests).
+ */
+export function repeatShare (numbers: Uint32Array): number {
+  const seen = new Set<number>()
+  let repeats = 0
+  for (const n of numbers) {
+    if (seen.has(n)) repeats++
+    else seen.add(n)
+  }
+  return repeats / Math.max(1, numbers.length)
 }

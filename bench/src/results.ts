@@ -53,7 +53,7 @@ export interface BenchResults {
   readonly options: Record<string, unknown>
   readonly machine: { readonly cores: number, readonly cpuModel: string, readonly memoryBytes: number, readonly node: string, readonly kernel: string, readonly fdLimit: number, readonly loadAverageAtStart: readonly number[] }
   readonly data: { readonly path: string, readonly bytes: number, readonly lines: number, readonly seed: number, readonly reused: boolean, readonly generateSeconds: number }
-  readonly patterns: ReadonlyArray<{ readonly name: Pattern, readonly distinctLines: number, readonly top1000Share: number }>
+  readonly patterns: ReadonlyArray<{ readonly name: Pattern, readonly distinctLines: number, readonly top1000Share: number, readonly repeatShare?: number }>
   readonly systems: ReadonlyArray<{ readonly name: SystemName, readonly label: string, readonly processes: number, readonly startSeconds: number }>
   readonly index: IndexMeasures | null
   readonly runs: readonly RunRecord[]

@@ -32,8 +32,8 @@ function run (overrides: Partial<RunRecord>): RunRecord {
   }
 }
 
-function resultsOf (runs: RunRecord[]): BenchResults {
-  return { runs } as unknown as BenchResults
+function resultsOf (runs: RunRecord[], patterns: BenchResults['patterns'] = []): BenchResults {
+  return { runs, patterns } as unknown as BenchResults
 }
 
 /** A run as results files before cacheHitRatioMeasured stored it: the field absent, not null. */
@@ -71,4 +71,14 @@ test('results written before the measured window was recorded still read, marked
 
 test('there is no summary when no run of ours recorded a ratio', (t) => {
   t.is(formatCacheSummary(resultsOf([run({ system: 'node' }), run({ cacheHitRatio: null })])), undefined)
+})
+
+test('the summary names the most a cache starting empty could answer of each pattern\'s request list', (t) => {
+  const results = resultsOf(
+    [run({ pattern: 'hot', cacheHitRatio: 0.7, cacheHitRatioMeasured: 0.75 })],
+    [{ name: 'hot', distinctLines: 10, top1000Share: 0.5, repeatShare: 0.8 }, { name: 'uniform', distinctLines: 10, top1000Share: 0.1, repeatShare: 0.05 }]
+  )
+  const summary = formatCacheSummary(results) ?? ''
+  t.true(summary.includes('could answer at most: hot 80.0% of a request list'), summary)
+  t.false(summary.includes('uniform 5.0%'), 'only patterns with a ratio of ours')
 })
