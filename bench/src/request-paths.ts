@@ -25,11 +25,13 @@ export function lineNumbers (pattern: Pattern, lines: number, count: number, see
   const out = new Uint32Array(count)
   const random = createRandom(seed)
   const step = scatterStep(lines)
+  const start = ((seed - 1) * count) % lines
   for (let i = 0; i < count; i++) {
     switch (pattern) {
       case 'uniform': out[i] = 1 + Math.floor(random() * lines); break
       case 'hot': out[i] = 1 + ((zipfRank(random(), lines, zipfExponent) - 1) * step) % lines; break
-      case 'sequential': out[i] = 1 + (i % lines); break
+      // Each seed starts its walk elsewhere, so a later cell does not re-read an earlier one's lines.
+      case 'sequential': out[i] = 1 + ((start + i) % lines); break
     }
   }
   return out

@@ -20,3 +20,9 @@ test('a new seed gives new uniform draws, while the hot pattern keeps the same h
   }
   t.is(top(lineNumbers('hot', lines, 10_000, 1, 1.1)), top(lineNumbers('hot', lines, 10_000, 2, 1.1)), 'the hottest line is the same in both cells')
 })
+
+test('a sequential walk starts where the previous seed\'s list ended, and seed 1 starts at line 1', (t) => {
+  t.deepEqual([...lineNumbers('sequential', 10, 4, 1, 1.1)], [1, 2, 3, 4])
+  t.deepEqual([...lineNumbers('sequential', 10, 4, 2, 1.1)], [5, 6, 7, 8])
+  t.deepEqual([...lineNumbers('sequential', 10, 4, 3, 1.1)], [9, 10, 1, 2])
+})
