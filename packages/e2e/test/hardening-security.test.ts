@@ -1,6 +1,6 @@
 // Security: no request reaches a file other than the data file, error answers never carry a
 // stack trace or a server path, --metrics-listen moves /metrics off the main port, and
-// --auth-token guards /lines (and only /lines). The server holds no fd on any other file.
+// --auth-token guards /lines and /metrics, not the health checks. The server holds no fd on any other file.
 import anyTest, { type TestFn } from 'ava'
 import { readdirSync, readFileSync, readlinkSync } from 'node:fs'
 import { join } from 'node:path'
@@ -162,7 +162,7 @@ test('--metrics-listen moves /metrics to its own port and the main port answers 
   t.is(assertErrorBody(t, noLines, 'metrics /lines/1')?.code, 'ERR_NOT_FOUND')
 })
 
-test('--auth-token requires the bearer token on /lines only, compares it exactly and never echoes it', async (t) => {
+test('--auth-token requires the bearer token on /lines and /metrics, compares it exactly and never echoes it', async (t) => {
   const dir = fixtureDir(t, 'hardening-auth-')
   const dataPath = join(dir, 'data.txt')
   generateDataFile(dataPath, 64 * 1024, { seed: SEED })
@@ -198,8 +198,10 @@ test('--auth-token requires the bearer token on /lines only, compares it exactly
   const head = await rawRequest(server.url, '/lines/1', { method: 'HEAD' })
   t.is(head.status, 401, 'HEAD needs the token too')
   for (const open of ['/healthz', '/readyz']) t.is((await rawRequest(server.url, open)).status, 200, `${open} stays open`)
-  const metrics = await rawRequest(server.url, '/metrics')
-  t.log(`/metrics on the main port without a token: ${metrics.status}`)
+  t.is((await rawRequest(server.url, '/metrics')).status, 401, '/metrics needs the token on the main port')
+  t.is((await rawRequest(server.url, '/metrics', { headers: { Authorization: `Bearer ${TOKEN.slice(0, -1)}` } })).status, 401)
+  const metrics = await rawRequest(server.url, '/metrics', { headers: { Authorization: `Bearer ${TOKEN}` } })
+  t.is(metrics.status, 200)
   t.false(metrics.body.toString('utf8').includes(TOKEN), 'the metrics do not carry the token')
   t.false(JSON.stringify(server.logs).includes(TOKEN), 'the logs do not carry the token')
 })

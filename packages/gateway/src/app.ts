@@ -34,15 +34,18 @@ export function createApp (deps: AppDependencies): Koa {
   app.silent = true
   const router = new Router()
   const linesRoute = createLinesRoute(state, deps.cache, counters)
-  if (deps.authToken === undefined) router.get('/lines/:n', linesRoute)
-  else router.get('/lines/:n', createBearerAuth(deps.authToken), linesRoute)
+  // The token guards the data and, on this port, the metrics (they reveal the file's size and
+  // traffic); health checks stay open for load balancers. --metrics-listen serves /metrics on
+  // its own address instead, meant for a network only Prometheus reaches.
+  const guard = deps.authToken === undefined ? [] : [createBearerAuth(deps.authToken)]
+  router.get('/lines/:n', ...guard, linesRoute)
   router.get('/healthz', (ctx) => { ctx.body = { status: 'ok' } })
   router.get('/readyz', (ctx) => {
     const ready = isReady(state)
     ctx.status = ready ? 200 : 503
     ctx.body = { status: ready ? 'ready' : state.shuttingDown ? 'shutting-down' : state.unavailable === 'ERR_FILE_CHANGED' ? 'reindexing' : 'starting' }
   })
-  if (deps.serveMetrics !== false) router.get('/metrics', metricsRoute(metrics, deps.renderMetrics))
+  if (deps.serveMetrics !== false) router.get('/metrics', ...guard, metricsRoute(metrics, deps.renderMetrics))
 
   // One outer middleware times the request, sets the headers every response carries and turns
   // errors into responses: each Koa layer costs on every request (two layers here measured

@@ -25,7 +25,7 @@ export const SERVE_OPTIONS: readonly OptionSpec[] = [
   { flag: 'watch-interval-ms', env: 'LINE_SERVER_WATCH_INTERVAL_MS', kind: 'integer', min: 10, max: 3_600_000, default: 1000, description: 'how often the data file is checked for changes (size, mtime, inode)' },
   { flag: 'line-range', env: 'LINE_SERVER_LINE_RANGE', kind: 'string', description: 'serve only lines A-B (1-based, inclusive) as one shard; others get 404 ERR_LINE_NOT_IN_SHARD' },
   { flag: 'metrics-listen', env: 'LINE_SERVER_METRICS_LISTEN', kind: 'string', description: 'serve /metrics on its own host:port instead of the main port' },
-  { flag: 'auth-token', env: 'LINE_SERVER_AUTH_TOKEN', kind: 'string', description: 'require Authorization: Bearer <token> on /lines (prefer the env var: flags show in ps)' },
+  { flag: 'auth-token', env: 'LINE_SERVER_AUTH_TOKEN', kind: 'string', description: 'require Authorization: Bearer <token> on /lines and, on the main port, /metrics (prefer the env var: flags show in ps)' },
   { flag: 'access-log', env: 'LINE_SERVER_ACCESS_LOG', kind: 'boolean', default: false, description: 'log one JSON line per request' },
   ...INDEX_OPTIONS
 ]

@@ -215,7 +215,7 @@ test('answers lines outside this shard with 404 ERR_LINE_NOT_IN_SHARD', async (t
   t.is((await fetch(`${url}/lines/8`)).status, 413)
 })
 
-test('with a token, lines need the bearer header and other routes do not', async (t) => {
+test('with a token, lines and metrics need the bearer header and health checks do not', async (t) => {
   const token = 'a-token-of-enough-length-123'
   const { url } = await serveApp(t, { source: fakeSource(LINES), app: { authToken: token } })
   const missing = await fetch(`${url}/lines/1`)
@@ -227,6 +227,11 @@ test('with a token, lines need the bearer header and other routes do not', async
   t.is(ok.status, 200)
   t.is(await ok.text(), 'first line')
   t.is((await fetch(`${url}/healthz`)).status, 200)
+  t.is((await fetch(`${url}/readyz`)).status, 200)
+  t.is((await fetch(`${url}/metrics`)).status, 401)
+  const metrics = await fetch(`${url}/metrics`, { headers: { authorization: `Bearer ${token}` } })
+  t.is(metrics.status, 200)
+  t.regex(await metrics.text(), /^line_server_lines_served_total 1$/m)
 })
 
 test('caches a line on its first miss while the cache has room, and serves repeats from it', async (t) => {
