@@ -2,15 +2,11 @@
 // Each wrk thread has its own Lua state, seeded from the run's seed and its thread number.
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { WRK_SUMMARY_LUA } from '../load/wrk-process.js'
+import { WRK_SUMMARY_LUA, WRK_THREAD_ID_LUA } from '../load/wrk-process.js'
 
 const RANDOM_LINES_LUA = `
-local threads = 0
 local lineCount = 1
-function setup(thread)
-  thread:set("id", threads)
-  threads = threads + 1
-end
+${WRK_THREAD_ID_LUA}
 function init(args)
   lineCount = tonumber(args[1])
   math.randomseed(tonumber(args[2]) * 1000 + (id or 0))

@@ -2,6 +2,18 @@
 // `done` hook below, which prints one WRK_JSON line; bash's `times` gives wrk's own CPU.
 import { spawn } from 'node:child_process'
 
+/**
+ * Numbers wrk's threads: each has its own Lua state, and `setup` (run in the main state) gives
+ * each one a global `id` (0, 1, ...) before its `init`, so scripts can seed or offset per thread.
+ */
+export const WRK_THREAD_ID_LUA = `
+local threads = 0
+function setup(thread)
+  thread:set("id", threads)
+  threads = threads + 1
+end
+`
+
 /** The Lua `done` hook every bench wrk script ends with: the run's counts and latency as JSON. */
 export const WRK_SUMMARY_LUA = `
 function done(summary, latency, requests)

@@ -5,17 +5,13 @@ import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { LatencySummary } from '../histogram.js'
 import type { LoadJob, LoadResult } from './load-types.js'
-import { runWrkScript, WRK_SUMMARY_LUA } from './wrk-process.js'
+import { runWrkScript, WRK_SUMMARY_LUA, WRK_THREAD_ID_LUA } from './wrk-process.js'
 
 // Each wrk thread has its own Lua state: thread k starts k/threads of the way into the list.
 const WRK_LUA = `
 local paths = {}
 local i = 0
-local threads = 0
-function setup(thread)
-  thread:set("id", threads)
-  threads = threads + 1
-end
+${WRK_THREAD_ID_LUA}
 function init(args)
   for line in io.lines(args[1]) do paths[#paths + 1] = line end
   i = math.floor(#paths * (id or 0) / tonumber(args[2]))

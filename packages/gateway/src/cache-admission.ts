@@ -1,8 +1,9 @@
 // Which misses earn a place in a full line cache, where caching means evicting: a line is
 // cached on its second miss within a window, not its first (the "doorkeeper" of TinyLFU).
-// While the cache still has room, lines-route.ts caches every miss without asking. Under uniform random reads almost every
-// miss is a line that will not come back soon, and copying each into the LRU only to evict it
-// cost more than it saved (the bench measured 12k req/s with the cache, 16k without).
+// While the cache still has room, lines-route.ts caches every miss without asking. Under
+// uniform random reads almost every miss is a line that will not come back soon, and copying
+// each into the LRU only to evict it cost more than it saved (the bench measured 12k req/s
+// with the cache, 16k without).
 // A bitmap of hashed line numbers remembers first misses; it is wiped after a window of
 // lookups so it never fills up and stale first sightings expire.
 
