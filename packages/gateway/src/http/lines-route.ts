@@ -38,12 +38,10 @@ export function createLinesRoute (state: ServingState, cache: LineCache, counter
       line = await source.readLine(lineIndex)
       // If the file changed while this read was in flight, the line belongs to the old version:
       // it may answer this request (it was asked of that version) but must not outlive it.
-      // Admission only has to guard evictions: while the cache has room every line goes in,
-      // which fills a cold cache without waiting for second misses (of the bench's first 300k
-      // Zipf requests, 77.7% could hit this way, 72.9% with the doorkeeper alone).
-      if (state.source === source && (cache.hasRoomFor(line.length) || admission.admit(lineIndex))) cache.set(lineIndex, line)
+      if (state.source === source && admission.admit(lineIndex, cache.hasRoomFor(line.length))) cache.set(lineIndex, line)
     } else {
       counters.cacheHits++
+      admission.hit()
       await nextTurnEnd()
     }
     counters.linesServed++
