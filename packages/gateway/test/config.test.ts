@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os'
 import test from 'ava'
 import { isAbsolute } from 'node:path'
 import { loadServerConfig } from '../src/config.js'
@@ -20,6 +21,18 @@ test('a data file alone gives a frozen config with the documented defaults', (t)
   t.is(config.checkpointEveryLines, 64)
   t.is(config.checkpointEveryBytes, 16 * 1024)
   t.true(config.threads >= 1)
+})
+
+test('worker threads default to the cores shared among the processes, 1 to 4 each, and an explicit value wins', (t) => {
+  const cores = availableParallelism()
+  for (const processes of [1, 2, 3, 64]) {
+    const result = loadServerConfig(['data.txt', `--processes=${processes}`], {})
+    if (result.kind !== 'ok') return t.fail(JSON.stringify(result))
+    t.is(result.config.threads, Math.max(1, Math.min(4, Math.floor(cores / processes))), `${processes} processes`)
+  }
+  const explicit = loadServerConfig(['data.txt', '--processes=64', '--threads=8'], {})
+  if (explicit.kind !== 'ok') return t.fail(JSON.stringify(explicit))
+  t.is(explicit.config.threads, 8)
 })
 
 test('reads values from flags and env vars, and a flag wins over its env var', (t) => {
