@@ -71,6 +71,14 @@ test('options default to the full ladder at 256 MiB, 3 rounds of 4 s, 100 connec
   t.is(parsed.options.connections, 100)
   t.deepEqual(parsed.options.rungs, [...RUNG_NAMES])
   t.is(parsed.options.jsonPath, undefined)
+  t.false(parsed.options.pin)
+})
+
+test('--pin asks for the server and wrk on CPUs of their own', (t) => {
+  const parsed = parseLadderOptions(['--pin'])
+  if (parsed.kind !== 'ok') return t.fail(JSON.stringify(parsed))
+  t.true(parsed.options.pin)
+  t.is(parseLadderOptions(['--pin=yes']).kind, 'invalid', 'a boolean flag takes no value')
 })
 
 test('rungs run in ladder order whatever order they are named in, and pnpm\'s -- is ignored', (t) => {

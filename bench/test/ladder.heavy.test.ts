@@ -3,7 +3,7 @@
 // not any speed (benchmarks are not tests). Registered as skipped when wrk is not installed.
 import test from 'ava'
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { availableParallelism, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { runCommand } from '@line-server/testkit'
@@ -42,4 +42,25 @@ ladderTest(`a one-round ladder over two rungs writes results where every rung se
   }
   t.is(results.rungs[0]?.ratioToHttpConst, 1)
   t.is(results.rungs[1]?.addedMainThreadUsPerRequest, null, 'koa-line-engine builds on koa-worker-reads, which did not run')
+})
+
+const pinnable = wrkInstalled && availableParallelism() >= 2
+const pinnedTest = pinnable ? test : test.skip
+
+pinnedTest(`--pin runs the server and one wrk thread on CPUs of their own${pinnable ? '' : ' (skipped: needs wrk and 2 CPUs)'}`, async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'ladder-pin-'))
+  t.teardown(() => { rmSync(dir, { recursive: true, force: true }) })
+  const jsonPath = join(dir, 'ladder.json')
+  const run = await runCommand([MAIN, '--size', '4M', '--rounds', '1', '--duration', '1', '--warmup', '0', '--connections', '4',
+    '--rungs', 'http-const', '--pin', '--data-dir', join(dir, 'data'), '--json', jsonPath, '--no-install'])
+  t.is(run.code, 0, run.stderr + run.stdout)
+  t.regex(run.stdout, /server pinned to CPU 0, wrk to CPU 1/)
+  const results = JSON.parse(readFileSync(jsonPath, 'utf8')) as LadderResults
+  t.is(results.options.pin, true)
+  t.is(results.wrk.threads, 1)
+  const round = results.rungs[0]?.rounds[0]
+  t.is(round?.failure, undefined, round?.failure ?? '')
+  t.true((round?.requests ?? 0) > 0)
+  // A server held to one CPU can never use more than one core.
+  t.true((round?.processCores ?? 2) <= 1.05, `process cores ${round?.processCores ?? '?'}`)
 })

@@ -26,6 +26,11 @@ export interface LadderOptions {
   readonly jsonPath: string | undefined
   /** apt-get install wrk when missing; `--no-install` turns it off. */
   readonly install: boolean
+  /**
+   * Server on CPU 0 and one wrk thread on CPU 1 (`--pin`): each rung then pays for all its
+   * threads on one core, and rounds agree within a few percent instead of tens.
+   */
+  readonly pin: boolean
 }
 
 export type ParsedLadderOptions = { readonly kind: 'ok', readonly options: LadderOptions } | { readonly kind: 'help' } | { readonly kind: 'invalid', readonly problems: readonly string[] }
@@ -42,6 +47,8 @@ the same settings, and prints req/s and main-thread CPU µs per request per rung
   --connections <n>     wrk connections (default 100)
   --rungs <list>        ${RUNG_NAMES.join(',')}
   --json <path>         write the results as JSON to this path
+  --pin                 server on CPU 0, one wrk thread on CPU 1 (taskset): less noise, and every
+                        thread of the server shares one core
   --no-install          do not apt-get install wrk when it is missing`
 
 function wholeNumber (text: string | undefined, name: string, fallback: number, least: number, problems: string[]): number {
@@ -70,6 +77,7 @@ const FLAGS = {
   rungs: { type: 'string' },
   json: { type: 'string' },
   'no-install': { type: 'boolean' },
+  pin: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' }
 } as const
 type FlagValues = ReturnType<typeof parseArgs<{ args: string[], strict: true, options: typeof FLAGS }>>['values']
@@ -101,7 +109,8 @@ export function parseLadderOptions (argv: readonly string[]): ParsedLadderOption
     connections: wholeNumber(values.connections, 'connections', 100, 1, problems),
     rungs: rungList(values.rungs, problems),
     jsonPath: values.json === undefined ? undefined : resolve(cwd, values.json),
-    install: values['no-install'] !== true
+    install: values['no-install'] !== true,
+    pin: values.pin === true
   }
   if (problems.length > 0) return { kind: 'invalid', problems }
   return { kind: 'ok', options: Object.freeze(options) }

@@ -28,7 +28,8 @@ export function formatLadder (results: LadderResults): string {
   const { wrk, data } = results
   const rounds = Math.max(0, ...results.rungs.map((r) => r.rounds.length))
   const title = `cost ladder: wrk -t${wrk.threads} -c${wrk.connections}, ${wrk.durationSeconds} s measured after ${wrk.warmupSeconds} s warm-up, ` +
-    `random lines of a ${(data.bytes / 2 ** 20).toFixed(0)} MiB file (${fmtInt(data.lines)} lines); median of ${rounds} round${rounds === 1 ? '' : 's'}`
+    `random lines of a ${(data.bytes / 2 ** 20).toFixed(0)} MiB file (${fmtInt(data.lines)} lines); median of ${rounds} round${rounds === 1 ? '' : 's'}` +
+    (results.options.pin === true ? '; server pinned to CPU 0, wrk to CPU 1' : '')
   const table = renderTable(COLUMNS, results.rungs.map(row))
   const legend = results.rungs.map((r) => `  ${r.name}: ${r.description}`).join('\n')
   const columns = 'main µs/req = main-thread CPU per request; +µs vs below = that minus the rung it builds on; ' +

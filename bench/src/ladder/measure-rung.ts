@@ -18,6 +18,8 @@ export interface MeasureSetup {
   /** Seconds of the same load before measuring (JIT, caches); 0 for none. */
   readonly warmupSeconds: number
   readonly readyTimeoutMs: number
+  /** CPUs for the server and for wrk (`taskset -c` lists); undefined: anywhere. */
+  readonly pinning: { readonly server: string, readonly wrk: string } | undefined
 }
 
 interface CpuReading { readonly main: number, readonly process: number, readonly at: number }
@@ -31,9 +33,9 @@ const NOT_MEASURED = { requests: 0, seconds: 0, requestsPerSec: 0, errors: 0, ma
 export async function measureRung (rung: RungName, round: number, seed: number, setup: MeasureSetup): Promise<RungRound> {
   let started: Awaited<ReturnType<typeof startRung>> | undefined
   try {
-    started = await startRung(rung, setup.dataPath, setup.readyTimeoutMs)
+    started = await startRung(rung, setup.dataPath, setup.readyTimeoutMs, setup.pinning?.server)
     const { url, pid } = started
-    const wrk = (durationSeconds: number): WrkRun => ({ url, connections: setup.connections, durationSeconds, threads: setup.wrkThreads, scriptArgs: randomLinesArgs(setup.lineCount, seed) })
+    const wrk = (durationSeconds: number): WrkRun => ({ url, connections: setup.connections, durationSeconds, threads: setup.wrkThreads, scriptArgs: randomLinesArgs(setup.lineCount, seed), cpuList: setup.pinning?.wrk })
     if (setup.warmupSeconds > 0) await runWrkScript(setup.wrkBin, setup.wrkScript, wrk(setup.warmupSeconds))
     const before = readCpu(pid)
     const { summary } = await runWrkScript(setup.wrkBin, setup.wrkScript, wrk(setup.durationSeconds))

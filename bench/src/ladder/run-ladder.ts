@@ -36,7 +36,8 @@ export async function runLadder (options: LadderOptions, command: string, log: L
   const wrkBin = ensureBinary('wrk', 'wrk', options.install, notes)
   if (wrkBin === undefined) throw new Error(`the ladder needs wrk: ${notes.join('; ')}`)
   const scratch = mkdtempSync(join(tmpdir(), 'ladder-'))
-  const wrkThreads = Math.max(1, Math.min(2, availableParallelism()))
+  if (options.pin && availableParallelism() < 2) throw new Error('--pin needs at least 2 CPUs: one for the server, one for wrk')
+  const wrkThreads = options.pin ? 1 : Math.max(1, Math.min(2, availableParallelism()))
   const setup: MeasureSetup = {
     dataPath: data.path,
     lineCount: data.lines,
@@ -46,7 +47,8 @@ export async function runLadder (options: LadderOptions, command: string, log: L
     connections: options.connections,
     durationSeconds: options.durationSeconds,
     warmupSeconds: options.warmupSeconds,
-    readyTimeoutMs: READY_TIMEOUT_MS
+    readyTimeoutMs: READY_TIMEOUT_MS,
+    pinning: options.pin ? { server: '0', wrk: '1' } : undefined
   }
   const rounds: RungRound[] = []
   try {

@@ -34,10 +34,14 @@ async function answers (url: string): Promise<boolean> {
   }
 }
 
-export async function startRung (rung: RungName, dataPath: string, readyTimeoutMs: number): Promise<StartedRung> {
+/** `cpuList`: the CPUs the server may run on, as `taskset -c` takes them; default any. */
+export async function startRung (rung: RungName, dataPath: string, readyTimeoutMs: number, cpuList?: string): Promise<StartedRung> {
   const port = await freePort()
+  const node = [process.execPath, ...commandLine(rung, dataPath, port)]
+  // taskset execs the server in place, so the child's pid is still the server's main thread.
+  const [file, ...args] = cpuList === undefined ? node : ['taskset', '-c', cpuList, ...node]
   // stdout ignored rather than piped: a pipe nobody reads would stall a server that logs.
-  const child = spawn(process.execPath, commandLine(rung, dataPath, port), { stdio: ['ignore', 'ignore', 'pipe'] })
+  const child = spawn(file!, args, { stdio: ['ignore', 'ignore', 'pipe'] })
   let stderr = ''
   child.stderr.setEncoding('utf8').on('data', (text: string) => { stderr = (stderr + text).slice(-4000) })
   const exited = new Promise<void>((resolve) => child.once('exit', () => { resolve() }))

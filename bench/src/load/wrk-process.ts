@@ -52,6 +52,8 @@ export interface WrkRun {
   readonly threads: number
   /** Passed to the script's `init(args)`. */
   readonly scriptArgs: readonly string[]
+  /** CPUs wrk may run on, as `taskset -c` takes them (e.g. "1"); default any. */
+  readonly cpuList?: string
 }
 
 export interface WrkOutcome {
@@ -67,7 +69,8 @@ export async function runWrkScript (wrkBin: string, scriptPath: string, run: Wrk
     '-s', scriptPath, run.url, '--', ...run.scriptArgs]
   // bash's `times` prints the CPU time of its children: wrk's own CPU, for the generator share.
   const started = performance.now()
-  const child = spawn('bash', ['-c', '"$0" "$@"; rc=$?; times >&2; exit $rc', wrkBin, ...args], { stdio: ['ignore', 'pipe', 'pipe'] })
+  const command = run.cpuList === undefined ? [wrkBin, ...args] : ['taskset', '-c', run.cpuList, wrkBin, ...args]
+  const child = spawn('bash', ['-c', '"$0" "$@"; rc=$?; times >&2; exit $rc', ...command], { stdio: ['ignore', 'pipe', 'pipe'] })
   let stdout = ''
   let stderr = ''
   child.stdout.setEncoding('utf8').on('data', (t: string) => { stdout += t })
