@@ -4,6 +4,7 @@ import { spawn } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
 import { freePort, LINE_SERVER_BIN } from '@line-server/testkit'
 import { stopChild } from '../systems/running-system.js'
+import { onCpus } from '../cpu-pinning.js'
 import type { RungName } from './rungs.js'
 
 const RUNG_SERVER = fileURLToPath(new URL('./rung-server.js', import.meta.url))
@@ -37,9 +38,8 @@ async function answers (url: string): Promise<boolean> {
 /** `cpuList`: the CPUs the server may run on, as `taskset -c` takes them; default any. */
 export async function startRung (rung: RungName, dataPath: string, readyTimeoutMs: number, cpuList?: string): Promise<StartedRung> {
   const port = await freePort()
-  const node = [process.execPath, ...commandLine(rung, dataPath, port)]
   // taskset execs the server in place, so the child's pid is still the server's main thread.
-  const [file, ...args] = cpuList === undefined ? node : ['taskset', '-c', cpuList, ...node]
+  const [file, ...args] = onCpus([process.execPath, ...commandLine(rung, dataPath, port)], cpuList)
   // stdout ignored rather than piped: a pipe nobody reads would stall a server that logs.
   const child = spawn(file!, args, { stdio: ['ignore', 'ignore', 'pipe'] })
   let stderr = ''

@@ -1,6 +1,7 @@
 // Runs wrk with a Lua script and reads its summary back: every bench script ends with the
 // `done` hook below, which prints one WRK_JSON line; bash's `times` gives wrk's own CPU.
 import { spawn } from 'node:child_process'
+import { onCpus } from '../cpu-pinning.js'
 
 /**
  * Numbers wrk's threads: each has its own Lua state, and `setup` (run in the main state) gives
@@ -69,7 +70,7 @@ export async function runWrkScript (wrkBin: string, scriptPath: string, run: Wrk
     '-s', scriptPath, run.url, '--', ...run.scriptArgs]
   // bash's `times` prints the CPU time of its children: wrk's own CPU, for the generator share.
   const started = performance.now()
-  const command = run.cpuList === undefined ? [wrkBin, ...args] : ['taskset', '-c', run.cpuList, wrkBin, ...args]
+  const command = onCpus([wrkBin, ...args], run.cpuList)
   const child = spawn('bash', ['-c', '"$0" "$@"; rc=$?; times >&2; exit $rc', ...command], { stdio: ['ignore', 'pipe', 'pipe'] })
   let stdout = ''
   let stderr = ''
