@@ -1,5 +1,6 @@
 // Builds the request listener of each rung rung-server.ts serves, with what it holds open
 // (workers, the engine) to close at the end. Listening and signals are rung-server.ts's job.
+import { closeSync, openSync } from 'node:fs'
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import { availableParallelism } from 'node:os'
 import { Worker } from 'node:worker_threads'
@@ -7,7 +8,7 @@ import { createKoaListener } from './koa-rungs.js'
 import { loadEngine, loadIndex, type LoadedIndex } from './gateway-stack.js'
 import type { ReadWorkerData } from './read-worker.js'
 import { CONSTANT_BODY_BYTES, type ServedRungName } from './rungs.js'
-import { WorkerTurnBatcher } from './turn-batching.js'
+import { MainThreadTurnReader, WorkerTurnBatcher } from './turn-batching.js'
 
 export interface RungHandler {
   readonly listener: (req: IncomingMessage, res: ServerResponse) => void
@@ -51,6 +52,17 @@ async function workerReads (dataPath: string): Promise<RungHandler> {
   return workerRung(new Worker(READ_WORKER, { workerData }), (n) => lineIndexOf(n, loaded))
 }
 
+async function mainThreadReads (dataPath: string): Promise<RungHandler> {
+  const loaded = await loadIndex(dataPath)
+  const { LineReader } = await loadEngine()
+  const fd = openSync(dataPath, 'r')
+  const turnReader = new MainThreadTurnReader(new LineReader(fd, loaded.index, { sizeBytes: loaded.header.dataSizeBytes, mtimeNs: loaded.header.dataMtimeNs }))
+  return {
+    listener: createKoaListener({ endOfTurn: false, middleware: true, body: async (n) => await turnReader.readLine(lineIndexOf(n, loaded)) }),
+    close: async () => { closeSync(fd) }
+  }
+}
+
 async function lineEngine (dataPath: string): Promise<RungHandler> {
   const loaded = await loadIndex(dataPath)
   const { LineEngine } = await loadEngine()
@@ -72,6 +84,7 @@ export async function createRungHandler (rung: ServedRungName, dataPath: string)
     case 'koa-router-const': return { listener: createKoaListener({ endOfTurn: false, middleware: false, body: BODY }), close: nothingToClose }
     case 'koa-router-const-end-of-turn': return { listener: createKoaListener({ endOfTurn: true, middleware: false, body: BODY }), close: nothingToClose }
     case 'koa-middleware-end-of-turn': return { listener: createKoaListener({ endOfTurn: true, middleware: true, body: BODY }), close: nothingToClose }
+    case 'koa-main-reads': return await mainThreadReads(dataPath)
     case 'koa-worker-echo': return workerRung(new Worker(ECHO_WORKER), (n) => n - 1)
     case 'koa-worker-reads': return await workerReads(dataPath)
     case 'koa-line-engine': return await lineEngine(dataPath)
