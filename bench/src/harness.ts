@@ -22,7 +22,7 @@ async function indexMeasures (options: BenchOptions, dataPath: string, lines: nu
   if (!options.indexMeasures) return null
   log('measuring index build (warm, cold), disk read and restart time')
   try {
-    const measured = await measureIndex(dataPath, lines, options.cold)
+    const measured = await measureIndex(dataPath, lines, options.cold, 5, options.coldRounds)
     if (measured.cold === undefined && options.cold) notes.push(`cold index build not measured: ${measured.coldMethod}`)
     return measured
   } catch (err) {

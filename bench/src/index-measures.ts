@@ -9,10 +9,17 @@ import { LINE_INDEX_BIN, runCommand, startServer } from '@line-server/testkit'
 
 export interface IndexBuild { readonly seconds: number, readonly gbPerSec: number, readonly threads: number }
 
+/** One cold round: the index build and the disk's own read, each from a dropped page cache. */
+export interface ColdRound { readonly indexGbPerSec: number, readonly diskGbPerSec: number }
+
 export interface IndexMeasures {
   readonly warm: readonly IndexBuild[]
+  /** The cold build of the median round (by GB/s). */
   readonly cold: IndexBuild | undefined
+  /** Median of the rounds' dd reads. */
   readonly diskColdGbPerSec: number | undefined
+  /** Every cold round, in order; absent in results written before rounds were interleaved. */
+  readonly coldRounds?: readonly ColdRound[]
   /** How the file was dropped from the page cache, or why it could not be. */
   readonly coldMethod: string
   readonly restartSeconds: { readonly median: number, readonly all: readonly number[], readonly indexLoadSeconds: number }
@@ -69,24 +76,56 @@ function diskReadGbPerSec (path: string): number | undefined {
   return dd.status === 0 ? statSync(path).size / 1e9 / seconds : undefined
 }
 
-export async function measureIndex (dataPath: string, lines: number, cold: boolean, restarts = 5): Promise<IndexMeasures> {
+function median (values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b)
+  return sorted[Math.floor(sorted.length / 2)] ?? 0
+}
+
+type ColdMeasures = Pick<IndexMeasures, 'cold' | 'diskColdGbPerSec' | 'coldRounds' | 'coldMethod'>
+
+/**
+ * Cold index builds against the disk's own cold read, interleaved round by round (the order
+ * alternating) so both see the same disk: this disk's sequential speed swings 0.8-1.9 GB/s
+ * from one read to the next, so a lone pair compares two different disks.
+ */
+async function measureCold (dataPath: string, scratch: string, rounds: number): Promise<ColdMeasures> {
+  const builds: IndexBuild[] = []
+  const coldRounds: ColdRound[] = []
+  let coldMethod = ''
+  for (let round = 0; round < rounds; round++) {
+    let build: IndexBuild | undefined
+    let diskGbPerSec: number | undefined
+    for (const step of round % 2 === 0 ? ['index', 'disk'] : ['disk', 'index']) {
+      const drop = dropFromPageCache(dataPath)
+      coldMethod = drop.method
+      if (!drop.ok) return { cold: undefined, diskColdGbPerSec: undefined, coldRounds, coldMethod }
+      if (step === 'index') build = await buildIndex(dataPath, join(scratch, `cold-${round}`))
+      else diskGbPerSec = diskReadGbPerSec(dataPath)
+    }
+    if (build === undefined || diskGbPerSec === undefined) continue
+    builds.push(build)
+    coldRounds.push({ indexGbPerSec: build.gbPerSec, diskGbPerSec })
+  }
+  const medianBuild = median(builds.map((b) => b.gbPerSec))
+  return {
+    cold: builds.find((b) => b.gbPerSec === medianBuild),
+    diskColdGbPerSec: coldRounds.length === 0 ? undefined : median(coldRounds.map((r) => r.diskGbPerSec)),
+    coldRounds,
+    coldMethod
+  }
+}
+
+export async function measureIndex (dataPath: string, lines: number, cold: boolean, restarts: number, coldRounds: number): Promise<IndexMeasures> {
   const scratch = mkdtempSync(join(tmpdir(), 'bench-index-'))
   try {
     readThrough(dataPath)
     const warm = [await buildIndex(dataPath, join(scratch, 'a')), await buildIndex(dataPath, join(scratch, 'b'))]
-    let coldBuild: IndexBuild | undefined
-    let diskColdGbPerSec: number | undefined
-    let coldMethod = 'skipped (--no-cold)'
+    let coldMeasures: ColdMeasures = { cold: undefined, diskColdGbPerSec: undefined, coldMethod: 'skipped (--no-cold)' }
     if (cold) {
-      const drop = dropFromPageCache(dataPath)
-      coldMethod = drop.method
-      if (drop.ok) {
-        coldBuild = await buildIndex(dataPath, join(scratch, 'c'))
-        if (dropFromPageCache(dataPath).ok) diskColdGbPerSec = diskReadGbPerSec(dataPath)
-      }
+      coldMeasures = await measureCold(dataPath, scratch, coldRounds)
       readThrough(dataPath)
     }
-    return { warm, cold: coldBuild, diskColdGbPerSec, coldMethod, ...await measureRestarts(dataPath, lines, restarts) }
+    return { warm, ...coldMeasures, ...await measureRestarts(dataPath, lines, restarts) }
   } finally {
     rmSync(scratch, { recursive: true, force: true })
   }
@@ -109,10 +148,9 @@ async function measureRestarts (dataPath: string, lines: number, count: number):
     if (typeof serving.indexPath === 'string') indexPath = serving.indexPath
     await server.stop()
   }
-  const sorted = [...all].sort((a, b) => a - b)
   const indexBytes = statSync(indexPath).size
   return {
-    restartSeconds: { median: sorted[Math.floor(sorted.length / 2)] ?? 0, all, indexLoadSeconds },
+    restartSeconds: { median: median(all), all, indexLoadSeconds },
     indexBytes,
     indexBytesPerLine: indexBytes / Math.max(1, lines)
   }

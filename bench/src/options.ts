@@ -45,6 +45,8 @@ export interface BenchOptions {
   readonly indexMeasures: boolean
   /** Drop the data file from the page cache for the cold measures; `--no-cold` turns it off. */
   readonly cold: boolean
+  /** Interleaved rounds of cold index build and cold disk read; default 3. */
+  readonly coldRounds: number
   /** apt-get install nginx / wrk when missing; `--no-install` turns it off. */
   readonly install: boolean
   readonly quick: boolean
@@ -71,6 +73,7 @@ export const USAGE = `Usage: pnpm bench [options]
   --processes <n>         ours-cluster and node-cluster processes, nginx workers (default: cores)
   --skip-index            skip index build / cold read / restart measures
   --no-cold               do not drop the data file from the page cache
+  --cold-rounds <n>       interleaved rounds of cold index build and cold dd read (default 3)
   --no-install            do not apt-get install missing nginx / wrk
   --markdown              print the README section at the end`
 
@@ -84,6 +87,13 @@ function positiveNumber (text: string | undefined, name: string, problems: strin
   if (text === undefined) return undefined
   const value = Number(text)
   if (!Number.isFinite(value) || value <= 0) problems.push(`--${name} must be a positive number, got ${JSON.stringify(text)}`)
+  return value
+}
+
+function positiveInteger (text: string | undefined, name: string, problems: string[]): number | undefined {
+  if (text === undefined) return undefined
+  const value = Number(text)
+  if (!Number.isInteger(value) || value < 1) problems.push(`--${name} must be a positive integer, got ${JSON.stringify(text)}`)
   return value
 }
 
@@ -106,7 +116,7 @@ export function parseOptions (argv: readonly string[]): ParsedOptions {
     else problems.push(`--${name} needs a value`)
   }
   if (flags.has('help')) return { kind: 'help' }
-  const known = new Set(['size', 'seed', 'data-dir', 'results-dir', 'connections', 'duration', 'warmup', 'max-warmup', 'patterns', 'systems', 'tools', 'processes', 'zipf', 'paths'])
+  const known = new Set(['size', 'seed', 'data-dir', 'results-dir', 'connections', 'duration', 'warmup', 'max-warmup', 'patterns', 'systems', 'tools', 'processes', 'zipf', 'paths', 'cold-rounds'])
   for (const name of values.keys()) if (!known.has(name)) problems.push(`unknown option --${name}`)
   const quick = flags.has('quick')
   const sizeText = values.get('size') ?? (quick ? '256M' : '1G')
@@ -134,6 +144,7 @@ export function parseOptions (argv: readonly string[]): ParsedOptions {
     pathListLength: positiveNumber(values.get('paths'), 'paths', problems) ?? (quick ? 2 ** 18 : 2 ** 20),
     indexMeasures: !flags.has('skip-index'),
     cold: !flags.has('no-cold'),
+    coldRounds: positiveInteger(values.get('cold-rounds'), 'cold-rounds', problems) ?? 3,
     install: !flags.has('no-install'),
     quick,
     markdown: flags.has('markdown')
