@@ -2,7 +2,7 @@ import test, { type ExecutionContext } from 'ava'
 import { crc32 } from 'node:zlib'
 import { appendFileSync, mkdirSync, readdirSync, readFileSync, statSync, truncateSync, utimesSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { INDEX_HEADER_BYTES, checkpointTables } from '@line-server/shared'
+import { INDEX_FORMAT_VERSION, INDEX_HEADER_BYTES, checkpointTables } from '@line-server/shared'
 import { ensureIndex } from '../src/ensure-index.js'
 import { createTempDir } from '@line-server/testkit'
 
@@ -102,7 +102,7 @@ test('rebuilds an index of another format version', async (t) => {
   editIndex(indexPath, (buf) => { buf.writeUInt32LE(99, 8) }, true)
   const ensured = await ensureIndex({ dataPath, ...OPTIONS })
   t.is(ensured.rebuiltBecause, 'wrong-version')
-  t.is(ensured.header.formatVersion, 1)
+  t.is(ensured.header.formatVersion, INDEX_FORMAT_VERSION)
 })
 
 test('rebuilds over a file that is not an index', async (t) => {
@@ -118,8 +118,8 @@ test('rebuilds an index whose checksums match a table that cannot be right', asy
   await ensureIndex({ dataPath, ...OPTIONS })
   editIndex(indexPath, (buf) => {
     // Swap the first two line numbers, then re-sign body and header.
-    buf.writeBigUInt64LE(2n, INDEX_HEADER_BYTES)
-    buf.writeBigUInt64LE(0n, INDEX_HEADER_BYTES + 8)
+    buf.writeDoubleLE(2, INDEX_HEADER_BYTES)
+    buf.writeDoubleLE(0, INDEX_HEADER_BYTES + 8)
     buf.writeUInt32LE(crc32(buf.subarray(INDEX_HEADER_BYTES)), 88)
   }, true)
   t.is((await ensureIndex({ dataPath, ...OPTIONS })).rebuiltBecause, 'corrupt-table')

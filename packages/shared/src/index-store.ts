@@ -12,9 +12,8 @@ import {
 import { allocateSharedIndex, checkpointTables, type CheckpointTables, type SharedLineIndex } from './line-index.js'
 import { sameIdentity, type DataFileIdentity } from './fingerprint.js'
 
-// Tables are converted between u64 (disk) and float64 (memory) this many entries at a time.
-const CONVERT_CHUNK_ENTRIES = 64 * 1024
-const TWO_POW_32 = 2 ** 32
+// The body moves between disk and the table this many bytes per syscall.
+const IO_CHUNK_BYTES = 8 * 1024 * 1024
 
 if (endianness() !== 'LE') throw new Error('line-server index files assume a little-endian host')
 
@@ -32,11 +31,12 @@ export function writeIndexFile (indexPath: string, data: DataFileIdentity, conte
   let fd: number | undefined = openSync(tempPath, 'wx', 0o644)
   try {
     // Body first, header last: the header's checksum covers the body's checksum.
-    let position = INDEX_HEADER_BYTES
     let bodyCrc = 0
+    let position = INDEX_HEADER_BYTES
     for (const table of [contents.tables.lines, contents.tables.offsets]) {
-      for (let start = 0; start < checkpointCount; start += CONVERT_CHUNK_ENTRIES) {
-        const chunk = encodeU64Chunk(table, start, Math.min(checkpointCount, start + CONVERT_CHUNK_ENTRIES))
+      const bytes = Buffer.from(table.buffer, table.byteOffset, table.byteLength)
+      for (let start = 0; start < bytes.length; start += IO_CHUNK_BYTES) {
+        const chunk = bytes.subarray(start, start + IO_CHUNK_BYTES)
         bodyCrc = crc32(chunk, bodyCrc)
         writeFully(fd, chunk, position)
         position += chunk.length
@@ -79,7 +79,8 @@ export function loadIndexFile (indexPath: string, data: DataFileIdentity): { hea
     throw err
   }
   try {
-    const header = decodeHeader(readFully(fd, 0, INDEX_HEADER_BYTES))
+    const head = Buffer.alloc(INDEX_HEADER_BYTES)
+    const header = decodeHeader(head.subarray(0, readFully(fd, 0, head)))
     if (!sameIdentity(data, { sizeBytes: header.dataSizeBytes, mtimeNs: header.dataMtimeNs, fingerprint: header.dataFingerprint })) {
       throw new IndexFormatError('stale', 'the index was built for a different version of the data file')
     }
@@ -89,21 +90,16 @@ export function loadIndexFile (indexPath: string, data: DataFileIdentity): { hea
     if (fileBytes < expectedBytes) throw new IndexFormatError('truncated', 'the index file ends before its table does')
     if (fileBytes > expectedBytes) throw new IndexFormatError('corrupt-table', 'the index file has bytes after its table')
     const index = allocateSharedIndex(header)
-    const tables = checkpointTables(index)
-    let position = INDEX_HEADER_BYTES
+    // The body is the table's own bytes: read straight into the shared buffer.
+    const body = Buffer.from(index.buffer)
     let bodyCrc = 0
-    for (const table of [tables.lines, tables.offsets]) {
-      for (let start = 0; start < header.checkpointCount; start += CONVERT_CHUNK_ENTRIES) {
-        const end = Math.min(header.checkpointCount, start + CONVERT_CHUNK_ENTRIES)
-        const chunk = readFully(fd, position, (end - start) * 8)
-        if (chunk.length !== (end - start) * 8) throw new IndexFormatError('truncated', 'the index file ends before its table does')
-        bodyCrc = crc32(chunk, bodyCrc)
-        decodeU64Chunk(chunk, table, start)
-        position += chunk.length
-      }
+    for (let start = 0; start < body.length; start += IO_CHUNK_BYTES) {
+      const chunk = body.subarray(start, start + IO_CHUNK_BYTES)
+      if (readFully(fd, INDEX_HEADER_BYTES + start, chunk) !== chunk.length) throw new IndexFormatError('truncated', 'the index file ends before its table does')
+      bodyCrc = crc32(chunk, bodyCrc)
     }
     if (bodyCrc !== header.bodyCrc32) throw new IndexFormatError('body-checksum', 'index body checksum mismatch')
-    checkTableShape(header, tables)
+    checkTableShape(header, checkpointTables(index))
     return { header, index }
   } finally {
     closeSync(fd)
@@ -118,44 +114,25 @@ function checkTableShape (header: IndexHeader, { lines, offsets }: CheckpointTab
     return
   }
   if (header.checkpointCount === 0 || lines[0] !== 0 || offsets[0] !== 0) fail('the first checkpoint must be line 0 at byte 0')
+  // Increasing from 0 up to the bounds checked below, so every entry is in range once it is
+  // whole (NaN fails every comparison).
   for (let i = 1; i < header.checkpointCount; i++) {
     if (!(lines[i]! > lines[i - 1]! && offsets[i]! > offsets[i - 1]!)) fail(`checkpoint ${i} is not after checkpoint ${i - 1}`)
+    if (!Number.isInteger(lines[i]) || !Number.isInteger(offsets[i])) fail(`checkpoint ${i} is not a whole number`)
   }
   const last = header.checkpointCount - 1
   if (lines[last]! >= header.lineCount || offsets[last]! >= header.dataSizeBytes) fail('the last checkpoint is past the end of the file')
 }
 
-function encodeU64Chunk (table: Float64Array, start: number, end: number): Buffer {
-  const words = new Uint32Array((end - start) * 2)
-  for (let i = start, w = 0; i < end; i++, w += 2) {
-    const value = table[i]!
-    const high = Math.floor(value / TWO_POW_32)
-    words[w] = value - high * TWO_POW_32
-    words[w + 1] = high
-  }
-  return Buffer.from(words.buffer, words.byteOffset, words.byteLength)
-}
-
-function decodeU64Chunk (chunk: Buffer, table: Float64Array, start: number): void {
-  // chunk comes from allocUnsafe and may sit at any offset: copy once to get aligned words.
-  const words = new Uint32Array(chunk.length / 4)
-  new Uint8Array(words.buffer).set(chunk)
-  for (let w = 0, i = start; w < words.length; w += 2, i++) {
-    const high = words[w + 1]!
-    if (high >= 0x200000) throw new IndexFormatError('corrupt-table', 'an index entry is beyond 2^53')
-    table[i] = high * TWO_POW_32 + words[w]!
-  }
-}
-
-function readFully (fd: number, position: number, length: number): Buffer {
-  const buf = Buffer.allocUnsafe(length)
+/** Fills `target` from `position` on; returns the bytes read, fewer only at end of file. */
+function readFully (fd: number, position: number, target: Buffer): number {
   let done = 0
-  while (done < length) {
-    const n = readSync(fd, buf, done, length - done, position + done)
+  while (done < target.length) {
+    const n = readSync(fd, target, done, target.length - done, position + done)
     if (n === 0) break
     done += n
   }
-  return buf.subarray(0, done)
+  return done
 }
 
 function writeFully (fd: number, buf: Buffer, position: number): void {

@@ -3,7 +3,7 @@ import { crc32 } from 'node:zlib'
 import { appendFileSync, readdirSync, readFileSync, statSync, utimesSync, writeFileSync, mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { identifyDataFile, type DataFileIdentity } from '../src/fingerprint.js'
-import { INDEX_HEADER_BYTES, IndexFormatError, type IndexRejection } from '../src/index-format.js'
+import { INDEX_FORMAT_VERSION, INDEX_HEADER_BYTES, IndexFormatError, type IndexRejection } from '../src/index-format.js'
 import { loadIndexFile, writeIndexFile, type IndexContents } from '../src/index-store.js'
 import { checkpointTables } from '../src/line-index.js'
 import { createTempDir } from './helpers/temp-dir.js'
@@ -157,11 +157,14 @@ test('rejects a file that is not an index as bad magic', (t) => {
   t.is(rejectionOf(f.indexPath, f.identity), 'bad-magic')
 })
 
-test('rejects an index of another format version', (t) => {
-  const f = fixture(t)
-  writeIndexFile(f.indexPath, f.identity, contents([0], [0]))
-  resignHeader(f.indexPath, (buf) => { buf.writeUInt32LE(2, 8) })
-  t.is(rejectionOf(f.indexPath, f.identity), 'wrong-version')
+// Version 1 stored the table as u64s: its indexes are rebuilt, never read as float64s.
+test('rejects an index of another format version, the u64 tables of version 1 included', (t) => {
+  for (const version of [1, INDEX_FORMAT_VERSION + 1]) {
+    const f = fixture(t)
+    writeIndexFile(f.indexPath, f.identity, contents([0], [0]))
+    resignHeader(f.indexPath, (buf) => { buf.writeUInt32LE(version, 8) })
+    t.is(rejectionOf(f.indexPath, f.identity), 'wrong-version', String(version))
+  }
 })
 
 test('rejects an index whose header bytes changed as a header checksum failure', (t) => {
@@ -234,16 +237,26 @@ test('rejects an index with bytes after its table as corrupt', (t) => {
   t.is(rejectionOf(f.indexPath, f.identity), 'corrupt-table')
 })
 
-test('rejects a table entry beyond 2^53 as corrupt', (t) => {
+// Entries are float64s (the table's own bytes); a whole number is the only kind a lookup can use.
+for (const [title, value] of [['a fraction', 2.5], ['NaN', Number.NaN], ['infinity', Number.POSITIVE_INFINITY], ['a value past 2^53', 2 ** 60]] as Array<[string, number]>) {
+  test(`rejects a table entry that is ${title} as corrupt, checksums and all`, (t) => {
+    const f = fixture(t)
+    writeIndexFile(f.indexPath, f.identity, contents([0, 2], [0, 5]))
+    const buf = readFileSync(f.indexPath)
+    buf.writeDoubleLE(value, INDEX_HEADER_BYTES + 8)
+    const bodyCrc = crc32(buf.subarray(INDEX_HEADER_BYTES))
+    buf.writeUInt32LE(bodyCrc, 88)
+    buf.writeUInt32LE(crc32(buf.subarray(0, 124)), 124)
+    writeFileSync(f.indexPath, buf)
+    t.is(rejectionOf(f.indexPath, f.identity), 'corrupt-table')
+  })
+}
+
+test('stores the table as the float64s it holds in memory, after the header', (t) => {
   const f = fixture(t)
   writeIndexFile(f.indexPath, f.identity, contents([0, 2], [0, 5]))
-  const buf = readFileSync(f.indexPath)
-  buf.writeBigUInt64LE(2n ** 60n, INDEX_HEADER_BYTES + 8)
-  const bodyCrc = crc32(buf.subarray(INDEX_HEADER_BYTES))
-  buf.writeUInt32LE(bodyCrc, 88)
-  buf.writeUInt32LE(crc32(buf.subarray(0, 124)), 124)
-  writeFileSync(f.indexPath, buf)
-  t.is(rejectionOf(f.indexPath, f.identity), 'corrupt-table')
+  const body = readFileSync(f.indexPath).subarray(INDEX_HEADER_BYTES)
+  t.deepEqual([0, 8, 16, 24].map((at) => body.readDoubleLE(at)), [0, 2, 0, 5])
 })
 
 test('rejects a header that promises far more checkpoints than the file holds as truncated', (t) => {
