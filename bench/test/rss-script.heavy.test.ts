@@ -1,0 +1,58 @@
+// bench/scripts/rss.sh, which the RSS figures in docs/performance.md come from: it prints idle
+// and peak RSS from a real server under wrk, and fails with the server's own error when the
+// server cannot start. Checks the output's shape, not any size (benchmarks are not tests).
+import test from 'ava'
+import { spawn } from 'node:child_process'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { REPO_ROOT, freePort } from '@line-server/testkit'
+import { findBinary } from '../src/tools.js'
+
+const SCRIPT = join(REPO_ROOT, 'bench/scripts/rss.sh')
+const wrkInstalled = findBinary('wrk') !== undefined
+const rssTest = wrkInstalled ? test : test.skip
+const skipped = wrkInstalled ? '' : ' (skipped: wrk is not installed)'
+
+async function runScript (args: readonly string[]): Promise<{ code: number | null, stdout: string, stderr: string }> {
+  const child = spawn('bash', [SCRIPT, ...args], { env: { ...process.env, PORT: String(await freePort()) }, stdio: ['ignore', 'pipe', 'pipe'] })
+  let stdout = ''
+  let stderr = ''
+  child.stdout.setEncoding('utf8').on('data', (text: string) => { stdout += text })
+  child.stderr.setEncoding('utf8').on('data', (text: string) => { stderr += text })
+  const code = await new Promise<number | null>((resolve) => child.once('exit', resolve))
+  return { code, stdout, stderr }
+}
+
+function tempDir (t: { teardown: (fn: () => void) => void }): string {
+  const dir = mkdtempSync(join(tmpdir(), 'rss-script-'))
+  t.teardown(() => { rmSync(dir, { recursive: true, force: true }) })
+  return dir
+}
+
+rssTest(`prints idle RSS, peak RSS under load and the peak minus the cache${skipped}`, async (t) => {
+  const file = join(tempDir(t), 'data.txt')
+  writeFileSync(file, Array.from({ length: 5000 }, (_, i) => `line ${i + 1}`).join('\n'))
+  const run = await runScript([file, '--threads', '1'])
+  t.is(run.code, 0, run.stderr + run.stdout)
+  const match = /^idle RSS (\d+) MB; peak RSS under load (\d+) MB; cache holds (\d+) MB; peak minus cache (\d+) MB; ([\d.]+) req\/s$/m.exec(run.stdout)
+  t.truthy(match, run.stdout)
+  const [idle, peak, cache, peakMinusCache, rps] = match!.slice(1).map(Number) as [number, number, number, number, number]
+  t.true(idle > 0 && peak >= idle, run.stdout)
+  // Each figure is rounded down to whole MB on its own.
+  t.true(Math.abs(peakMinusCache - (peak - cache)) <= 1, run.stdout)
+  t.true(rps > 0, run.stdout)
+})
+
+rssTest(`fails with the server's error when the file cannot be served${skipped}`, async (t) => {
+  const run = await runScript([join(tempDir(t), 'missing.txt')])
+  t.is(run.code, 1)
+  t.regex(run.stderr, /did not become ready/)
+  t.regex(run.stderr, /missing\.txt/)
+})
+
+test('says how to call it when the file is missing from the command line', async (t) => {
+  const run = await runScript([])
+  t.not(run.code, 0)
+  t.regex(run.stderr, /usage: bench\/scripts\/rss\.sh FILE/)
+})
