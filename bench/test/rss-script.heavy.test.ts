@@ -2,11 +2,10 @@
 // and peak RSS from a real server under wrk, and fails with the server's own error when the
 // server cannot start. Checks the output's shape, not any size (benchmarks are not tests).
 import test from 'ava'
-import { spawn } from 'node:child_process'
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { REPO_ROOT, freePort } from '@line-server/testkit'
+import { REPO_ROOT, freePort, runCommand } from '@line-server/testkit'
 import { findBinary } from '../src/tools.js'
 
 const SCRIPT = join(REPO_ROOT, 'bench/scripts/rss.sh')
@@ -15,13 +14,7 @@ const rssTest = wrkInstalled ? test : test.skip
 const skipped = wrkInstalled ? '' : ' (skipped: wrk is not installed)'
 
 async function runScript (args: readonly string[]): Promise<{ code: number | null, stdout: string, stderr: string }> {
-  const child = spawn('bash', [SCRIPT, ...args], { env: { ...process.env, PORT: String(await freePort()) }, stdio: ['ignore', 'pipe', 'pipe'] })
-  let stdout = ''
-  let stderr = ''
-  child.stdout.setEncoding('utf8').on('data', (text: string) => { stdout += text })
-  child.stderr.setEncoding('utf8').on('data', (text: string) => { stderr += text })
-  const code = await new Promise<number | null>((resolve) => child.once('exit', resolve))
-  return { code, stdout, stderr }
+  return await runCommand([SCRIPT, ...args], { executable: 'bash', env: { PORT: String(await freePort()) } })
 }
 
 function tempDir (t: { teardown: (fn: () => void) => void }): string {
