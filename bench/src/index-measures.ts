@@ -76,9 +76,12 @@ function diskReadGbPerSec (path: string): number | undefined {
   return dd.status === 0 ? statSync(path).size / 1e9 / seconds : undefined
 }
 
-function median (values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b)
-  return sorted[Math.floor(sorted.length / 2)] ?? 0
+/**
+ * The upper-middle item by `key`: an item, not an average (ladder-results' `median`), so the
+ * median cold round is a build that really ran.
+ */
+function middleBy<T> (items: readonly T[], key: (item: T) => number): T | undefined {
+  return [...items].sort((a, b) => key(a) - key(b))[Math.floor(items.length / 2)]
 }
 
 type ColdMeasures = Pick<IndexMeasures, 'cold' | 'diskColdGbPerSec' | 'coldRounds' | 'coldMethod'>
@@ -106,10 +109,9 @@ async function measureCold (dataPath: string, scratch: string, rounds: number): 
     builds.push(build)
     coldRounds.push({ indexGbPerSec: build.gbPerSec, diskGbPerSec })
   }
-  const medianBuild = median(builds.map((b) => b.gbPerSec))
   return {
-    cold: builds.find((b) => b.gbPerSec === medianBuild),
-    diskColdGbPerSec: coldRounds.length === 0 ? undefined : median(coldRounds.map((r) => r.diskGbPerSec)),
+    cold: middleBy(builds, (b) => b.gbPerSec),
+    diskColdGbPerSec: middleBy(coldRounds, (r) => r.diskGbPerSec)?.diskGbPerSec,
     coldRounds,
     coldMethod
   }
@@ -150,7 +152,7 @@ async function measureRestarts (dataPath: string, lines: number, count: number):
   }
   const indexBytes = statSync(indexPath).size
   return {
-    restartSeconds: { median: median(all), all, indexLoadSeconds },
+    restartSeconds: { median: middleBy(all, (seconds) => seconds) ?? 0, all, indexLoadSeconds },
     indexBytes,
     indexBytesPerLine: indexBytes / Math.max(1, lines)
   }
