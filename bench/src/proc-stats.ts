@@ -7,8 +7,17 @@ const TICKS_PER_SECOND = 100
 
 /** Resident set size in bytes (VmRSS) of one process. */
 export function rssBytes (pid: number): number {
+  return statusBytes(pid, 'VmRSS')
+}
+
+/** The most resident memory one process has had so far, in bytes (VmHWM). */
+export function peakRssBytes (pid: number): number {
+  return statusBytes(pid, 'VmHWM')
+}
+
+function statusBytes (pid: number, field: string): number {
   try {
-    const match = /^VmRSS:\s+(\d+)\s+kB/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))
+    const match = new RegExp(`^${field}:\\s+(\\d+)\\s+kB`, 'm').exec(readFileSync(`/proc/${pid}/status`, 'utf8'))
     return match === null ? 0 : Number(match[1]) * 1024
   } catch {
     return 0

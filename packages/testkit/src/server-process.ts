@@ -72,9 +72,9 @@ export async function attachServerProcess (child: ChildProcess, readyTimeoutMs =
   return { child, port, url: `http://127.0.0.1:${port}`, logs, stderr: () => stderr, stop }
 }
 
-/** Runs a CLI to completion (under node unless `executable` says otherwise) and returns its exit code and output. */
-export async function runCommand (args: readonly string[], options: { env?: NodeJS.ProcessEnv, cwd?: string, executable?: string } = {}): Promise<{ code: number | null, stdout: string, stderr: string }> {
-  const child = spawn(options.executable ?? process.execPath, args, { env: { ...process.env, ...options.env }, cwd: options.cwd, stdio: ['ignore', 'pipe', 'pipe'] })
+/** Runs a CLI to completion and returns its exit code and output. */
+export async function runCommand (args: readonly string[], options: { env?: NodeJS.ProcessEnv, cwd?: string } = {}): Promise<{ code: number | null, stdout: string, stderr: string }> {
+  const child = spawn(process.execPath, args, { env: { ...process.env, ...options.env }, cwd: options.cwd, stdio: ['ignore', 'pipe', 'pipe'] })
   let stdout = ''
   let stderr = ''
   child.stdout.setEncoding('utf8').on('data', (t: string) => { stdout += t })

@@ -1,24 +1,21 @@
-// bench/scripts/rss.sh, which the RSS figures in docs/performance.md come from: it prints idle
-// and peak RSS from a real server under wrk, and fails with the server's own error when the
-// server cannot start. Checks the output's shape, not any size (benchmarks are not tests).
+// `pnpm --filter bench rss`, which the RSS figures in docs/performance.md come from: it prints
+// idle and peak RSS from a real server under wrk, and fails with the server's own error when
+// the server cannot start. Checks the output's shape, not any size (benchmarks are not tests).
 import test from 'ava'
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { REPO_ROOT, freePort, runCommand } from '@line-server/testkit'
+import { fileURLToPath } from 'node:url'
+import { runCommand } from '@line-server/testkit'
 import { findBinary } from '../src/tools.js'
 
-const SCRIPT = join(REPO_ROOT, 'bench/scripts/rss.sh')
+const MAIN = fileURLToPath(new URL('../src/rss/main.js', import.meta.url))
 const wrkInstalled = findBinary('wrk') !== undefined
 const rssTest = wrkInstalled ? test : test.skip
 const skipped = wrkInstalled ? '' : ' (skipped: wrk is not installed)'
 
-async function runScript (args: readonly string[]): Promise<{ code: number | null, stdout: string, stderr: string }> {
-  return await runCommand([SCRIPT, ...args], { executable: 'bash', env: { PORT: String(await freePort()) } })
-}
-
 function tempDir (t: { teardown: (fn: () => void) => void }): string {
-  const dir = mkdtempSync(join(tmpdir(), 'rss-script-'))
+  const dir = mkdtempSync(join(tmpdir(), 'bench-rss-test-'))
   t.teardown(() => { rmSync(dir, { recursive: true, force: true }) })
   return dir
 }
@@ -26,7 +23,7 @@ function tempDir (t: { teardown: (fn: () => void) => void }): string {
 rssTest(`prints idle RSS, peak RSS under load and the peak minus the cache${skipped}`, async (t) => {
   const file = join(tempDir(t), 'data.txt')
   writeFileSync(file, Array.from({ length: 5000 }, (_, i) => `line ${i + 1}`).join('\n'))
-  const run = await runScript([file, '--threads', '1'])
+  const run = await runCommand([MAIN, file, '--threads', '1'])
   t.is(run.code, 0, run.stderr + run.stdout)
   const match = /^idle RSS (\d+) MB; peak RSS under load (\d+) MB; cache holds (\d+) MB; peak minus cache (\d+) MB; ([\d.]+) req\/s$/m.exec(run.stdout)
   t.truthy(match, run.stdout)
@@ -38,14 +35,14 @@ rssTest(`prints idle RSS, peak RSS under load and the peak minus the cache${skip
 })
 
 rssTest(`fails with the server's error when the file cannot be served${skipped}`, async (t) => {
-  const run = await runScript([join(tempDir(t), 'missing.txt')])
+  const run = await runCommand([MAIN, join(tempDir(t), 'missing.txt')])
   t.is(run.code, 1)
   t.regex(run.stderr, /did not become ready/)
   t.regex(run.stderr, /missing\.txt/)
 })
 
 test('says how to call it when the file is missing from the command line', async (t) => {
-  const run = await runScript([])
-  t.not(run.code, 0)
-  t.regex(run.stderr, /usage: bench\/scripts\/rss\.sh FILE/)
+  const run = await runCommand([MAIN])
+  t.is(run.code, 2)
+  t.regex(run.stderr, /usage: pnpm --filter bench rss FILE/)
 })
