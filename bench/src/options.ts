@@ -4,6 +4,7 @@ import { availableParallelism } from 'node:os'
 import { resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { parseBytes } from '@line-server/testkit'
+import { wholeNumber } from './option-values.js'
 
 export const PATTERNS = ['uniform', 'hot', 'sequential'] as const
 export type Pattern = typeof PATTERNS[number]
@@ -90,13 +91,6 @@ function positiveNumber (text: string | undefined, name: string, problems: strin
   return value
 }
 
-function positiveInteger (text: string | undefined, name: string, problems: string[]): number | undefined {
-  if (text === undefined) return undefined
-  const value = Number(text)
-  if (!Number.isInteger(value) || value < 1) problems.push(`--${name} must be a positive integer, got ${JSON.stringify(text)}`)
-  return value
-}
-
 export function parseOptions (argv: readonly string[]): ParsedOptions {
   const flags = new Set<string>()
   const values = new Map<string, string>()
@@ -144,7 +138,7 @@ export function parseOptions (argv: readonly string[]): ParsedOptions {
     pathListLength: positiveNumber(values.get('paths'), 'paths', problems) ?? (quick ? 2 ** 18 : 2 ** 20),
     indexMeasures: !flags.has('skip-index'),
     cold: !flags.has('no-cold'),
-    coldRounds: positiveInteger(values.get('cold-rounds'), 'cold-rounds', problems) ?? 3,
+    coldRounds: wholeNumber(values.get('cold-rounds'), 'cold-rounds', 3, 1, problems),
     install: !flags.has('no-install'),
     quick,
     markdown: flags.has('markdown')

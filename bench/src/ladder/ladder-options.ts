@@ -4,6 +4,7 @@ import { parseArgs } from 'node:util'
 import { parseBytes } from '@line-server/testkit'
 import { BENCH_DIR } from '../options.js'
 import { RUNG_NAMES, type RungName } from './rungs.js'
+import { wholeNumber } from '../option-values.js'
 
 export interface LadderOptions {
   /** Data file size in bytes (`--size`, e.g. 256M); default 256 MiB, reused from the data directory. */
@@ -50,13 +51,6 @@ the same settings, and prints req/s and main-thread CPU µs per request per rung
   --pin                 server on CPU 0, one wrk thread on CPU 1 (taskset): less noise, and every
                         thread of the server shares one core
   --no-install          do not apt-get install wrk when it is missing`
-
-function wholeNumber (text: string | undefined, name: string, fallback: number, least: number, problems: string[]): number {
-  if (text === undefined) return fallback
-  const value = Number(text)
-  if (!Number.isInteger(value) || value < least) problems.push(`--${name} must be an integer of at least ${least}, got ${JSON.stringify(text)}`)
-  return value
-}
 
 function rungList (text: string | undefined, problems: string[]): RungName[] {
   if (text === undefined) return [...RUNG_NAMES]
