@@ -2,7 +2,7 @@
 import type { Context } from 'koa'
 import { LineServerError, parseLineNumber } from '@line-server/shared'
 import type { LineCache } from '../cache.js'
-import { createCacheAdmission } from '../cache-admission.js'
+import { createHotLines } from '../hot-lines.js'
 import type { ServingCounters } from '../metrics.js'
 import type { ServingState } from '../serving-state.js'
 
@@ -24,7 +24,7 @@ function nextTurnEnd (): Promise<void> {
 }
 
 export function createLinesRoute (state: ServingState, cache: LineCache, counters: ServingCounters) {
-  const admission = createCacheAdmission()
+  const hotLines = createHotLines(cache)
   return async function linesRoute (ctx: Context): Promise<void> {
     const source = state.source
     if (source === undefined) throw new LineServerError(state.unavailable, undefined, { retryAfterSeconds: 1 })
@@ -32,16 +32,15 @@ export function createLinesRoute (state: ServingState, cache: LineCache, counter
     if (lineIndex < source.firstLineIndex || lineIndex > source.lastLineIndex) {
       throw new LineServerError('ERR_LINE_NOT_IN_SHARD', `line ${lineIndex + 1} is not in this shard, which serves lines ${source.firstLineIndex + 1}-${source.lastLineIndex + 1}`)
     }
-    let line = cache.get(lineIndex)
+    let line = hotLines.lookup(lineIndex)
     if (line === undefined) {
       counters.cacheMisses++
       line = await source.readLine(lineIndex)
       // If the file changed while this read was in flight, the line belongs to the old version:
       // it may answer this request (it was asked of that version) but must not outlive it.
-      if (state.source === source && admission.admit(lineIndex, cache.hasRoomFor(line.length))) cache.set(lineIndex, line)
+      if (state.source === source) hotLines.offer(lineIndex, line)
     } else {
       counters.cacheHits++
-      admission.hit()
       await nextTurnEnd()
     }
     counters.linesServed++
