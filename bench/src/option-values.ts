@@ -7,3 +7,11 @@ export function wholeNumber (text: string | undefined, name: string, fallback: n
   if (!Number.isInteger(value) || value < least) problems.push(`--${name} must be an integer of at least ${least}, got ${JSON.stringify(text)}`)
   return value
 }
+
+/** `text` as a finite number above zero, or undefined when absent; a problem is noted otherwise. */
+export function positiveNumber (text: string | undefined, name: string, problems: string[]): number | undefined {
+  if (text === undefined) return undefined
+  const value = Number(text)
+  if (!Number.isFinite(value) || value <= 0) problems.push(`--${name} must be a positive number, got ${JSON.stringify(text)}`)
+  return value
+}

@@ -4,7 +4,7 @@ import { availableParallelism } from 'node:os'
 import { resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { parseBytes } from '@line-server/testkit'
-import { wholeNumber } from './option-values.js'
+import { positiveNumber, wholeNumber } from './option-values.js'
 
 export const PATTERNS = ['uniform', 'hot', 'sequential'] as const
 export type Pattern = typeof PATTERNS[number]
@@ -82,13 +82,6 @@ function list<T extends string> (text: string, allowed: readonly T[], name: stri
   const items = text.split(',').map((s) => s.trim()).filter((s) => s !== '')
   for (const item of items) if (!allowed.includes(item as T)) problems.push(`--${name}: unknown ${JSON.stringify(item)} (allowed: ${allowed.join(', ')})`)
   return items as T[]
-}
-
-function positiveNumber (text: string | undefined, name: string, problems: string[]): number | undefined {
-  if (text === undefined) return undefined
-  const value = Number(text)
-  if (!Number.isFinite(value) || value <= 0) problems.push(`--${name} must be a positive number, got ${JSON.stringify(text)}`)
-  return value
 }
 
 export function parseOptions (argv: readonly string[]): ParsedOptions {

@@ -11,8 +11,24 @@ import type { Pattern } from './options.js'
  */
 export function zipfRank (u: number, n: number, s: number): number {
   const a = 1 - s
-  const rank = Math.floor(((n ** a - 1) * u + 1) ** (1 / a))
+  // At s = 1 the general form divides by zero; its limit is n ** u.
+  const rank = Math.floor(a === 0 ? n ** u : ((n ** a - 1) * u + 1) ** (1 / a))
   return Math.min(n, Math.max(1, rank))
+}
+
+/**
+ * Share of a pattern's requests, in the long run, that ask for its `top` most popular lines: the
+ * most any cache holding `top` lines can answer. Exact for zipfRank's draws; uniform and
+ * sequential requests spread evenly over all lines.
+ */
+export function popularLinesShare (pattern: Pattern, lines: number, top: number, zipfExponent: number): number {
+  if (top <= 0 || lines <= 0) return 0
+  if (top >= lines) return 1
+  if (pattern !== 'hot') return top / lines
+  // zipfRank(u) <= top exactly when u is below this bound (both forms invert zipfRank's).
+  const a = 1 - zipfExponent
+  const bound = a === 0 ? Math.log(top + 1) / Math.log(lines) : ((top + 1) ** a - 1) / (lines ** a - 1)
+  return Math.min(1, bound)
 }
 
 /** An odd prime step not dividing n, so rank → line is a bijection that scatters hot lines. */

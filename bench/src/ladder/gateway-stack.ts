@@ -1,5 +1,6 @@
 // Loads the gateway's own dependencies (koa, @koa/router, the engine, the indexer) the way the
-// gateway resolves them, typed by the few members the ladder's rungs use. Nothing else.
+// gateway resolves them, and the gateway's cache, typed by the few members the ladder's rungs
+// and the cache simulation use. Nothing else.
 //
 // Why through the gateway: bench does not depend on these packages (adding them would change
 // the workspace lockfile), and a rung must measure exactly the versions the real server runs.
@@ -76,4 +77,19 @@ export async function loadEngine (): Promise<EngineModule> {
 export async function loadIndex (dataPath: string): Promise<LoadedIndex> {
   const { ensureIndex } = await importFromGateway<IndexerModule>('@line-server/indexer')
   return await ensureIndex({ dataPath })
+}
+
+/** The gateway's line cache and its admission policy, as the /lines route uses them. */
+export interface HotLinesModule {
+  readonly createLineCache: (options: { maxBytes: number, maxLineBytes: number }) => { readonly entries: () => number }
+  readonly createHotLines: (cache: { readonly entries: () => number }) => {
+    readonly lookup: (lineIndex: number) => Buffer | undefined
+    readonly offer: (lineIndex: number, line: Buffer) => void
+  }
+  /** The server's options with their defaults (the cache budget among them). */
+  readonly SERVE_OPTIONS: ReadonlyArray<{ readonly flag: string, readonly default?: unknown }>
+}
+
+export async function loadHotLines (): Promise<HotLinesModule> {
+  return await import(pathToFileURL(`${REPO_ROOT}packages/gateway/dist/src/index.js`).href) as HotLinesModule
 }
