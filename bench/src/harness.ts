@@ -63,21 +63,36 @@ function makePathLists (options: BenchOptions, lines: number, dir: string): Patt
   })
 }
 
+/**
+ * The order systems run in within cell `cell`: the list rotated by one more place each cell.
+ * A fixed order put ours first in every cell, right after the previous cell's heaviest load;
+ * rotated, each system starts as many cells as the others, so a position's cost is shared.
+ */
+export function cellOrder<T> (systems: readonly T[], cell: number): T[] {
+  const shift = systems.length === 0 ? 0 : cell % systems.length
+  return [...systems.slice(shift), ...systems.slice(0, shift)]
+}
+
 /** Every tool × pattern × connections cell, each system back to back within a cell. */
 async function runCells (options: BenchOptions, tools: readonly ToolName[], patterns: readonly PatternList[], systems: readonly RunningSystem[], wrk: RunSpec['wrk'], log: Log): Promise<RunRecord[]> {
   const runs: RunRecord[] = []
   const total = tools.length * patterns.length * options.connections.length * systems.length
   let cell = 0
+  let done = 0
   for (const tool of tools) {
     for (const pattern of patterns) {
       for (const connections of options.connections) {
+        const order = cellOrder(systems, cell)
         const pathsFile = pattern.fileFor(cell++)
-        for (const system of systems) {
+        const cellRuns = new Map<RunningSystem, RunRecord>()
+        for (const [position, system] of order.entries()) {
           const job = { url: system.url, connections, durationSeconds: options.durationSeconds, minWarmupSeconds: options.minWarmupSeconds, maxWarmupSeconds: options.maxWarmupSeconds, pathsFile }
-          const run = await runOne({ tool, pattern: pattern.name, system, job, wrk })
-          runs.push(run)
-          log(`[${runs.length}/${total}] ${tool} ${pattern.name} ${connections} ${system.label}: ${run.failure ?? `${Math.round(run.requestsPerSec)} req/s, p99 ${run.latencyMs.p99.toFixed(1)} ms, ${run.errors.total} errors, generator ${run.generatorCores.toFixed(2)} cores${run.cacheHitRatio === null ? '' : `, cache ${fmtCacheHits(run)}`}`}`)
+          const run = { ...await runOne({ tool, pattern: pattern.name, system, job, wrk }), positionInCell: position + 1 }
+          cellRuns.set(system, run)
+          log(`[${++done}/${total}] ${tool} ${pattern.name} ${connections} ${system.label}: ${run.failure ?? `${Math.round(run.requestsPerSec)} req/s, p99 ${run.latencyMs.p99.toFixed(1)} ms, ${run.errors.total} errors, generator ${run.generatorCores.toFixed(2)} cores${run.cacheHitRatio === null ? '' : `, cache ${fmtCacheHits(run)}`}`}`)
         }
+        // Stored and reported in the systems' own order, whatever order they ran in.
+        for (const system of systems) runs.push(cellRuns.get(system)!)
       }
     }
   }

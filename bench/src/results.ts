@@ -27,6 +27,11 @@ export interface RunRecord {
   readonly generatorCores: number
   readonly warmup: { readonly seconds: number, readonly answeredConnections: number, readonly requests: number, readonly p99Ms: number }
   readonly connectBurstIncluded: boolean
+  /**
+   * 1 when this system ran first in its cell, and so on (the order rotates from cell to cell).
+   * Absent in results written before the rotation, when every cell ran in the systems' order.
+   */
+  readonly positionInCell?: number
   /** Our server's LRU hit ratio over the run (warm-up included); null for other systems. */
   readonly cacheHitRatio: number | null
   /**

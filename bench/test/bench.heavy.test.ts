@@ -32,6 +32,8 @@ test('a tiny run writes results with non-zero req/s and no errors for every syst
     t.true(r.rssBytes > 0)
     t.is(r.connections, 10)
   }
+  // Stored in the systems' order; the second cell ran them the other way round.
+  t.deepEqual(results.runs.map((r) => [r.pattern, r.system, r.positionInCell]), [['uniform', 'ours', 1], ['uniform', 'node', 2], ['hot', 'ours', 2], ['hot', 'node', 1]])
   const ours = results.runs.find((r) => r.system === 'ours' && r.pattern === 'uniform')
   t.is(ours?.ratioBaseline, 'node')
   t.is(typeof ours?.cacheHitRatio, 'number')
