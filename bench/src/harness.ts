@@ -15,6 +15,7 @@ import { writeWrkScript } from './load/wrk.js'
 import { ensureBinary } from './tools.js'
 import { fdLimits } from './proc-stats.js'
 import { fmtCacheHits } from './report/format.js'
+import { middleBy } from './middle.js'
 
 export type Log = (text: string) => void
 
@@ -73,26 +74,42 @@ export function cellOrder<T> (systems: readonly T[], cell: number): T[] {
   return [...systems.slice(shift), ...systems.slice(0, shift)]
 }
 
-/** Every tool × pattern × connections cell, each system back to back within a cell. */
+/**
+ * What a cell keeps of one system's repetitions: the median run by req/s among those that did
+ * not fail (or the first failure when all did), with every repetition's req/s attached when
+ * there was more than one.
+ */
+export function medianRun (repetitions: readonly RunRecord[]): RunRecord {
+  const succeeded = repetitions.filter((r) => r.failure === undefined)
+  const chosen = middleBy(succeeded, (r) => r.requestsPerSec) ?? repetitions[0]!
+  return repetitions.length < 2 ? chosen : { ...chosen, repeatRequestsPerSec: repetitions.map((r) => r.requestsPerSec) }
+}
+
+/**
+ * Every tool × pattern × connections cell, each system back to back within a cell, the cell
+ * `--repeat` times with fresh request draws and the order rotated each time.
+ */
 async function runCells (options: BenchOptions, tools: readonly ToolName[], patterns: readonly PatternList[], systems: readonly RunningSystem[], wrk: RunSpec['wrk'], log: Log): Promise<RunRecord[]> {
   const runs: RunRecord[] = []
-  const total = tools.length * patterns.length * options.connections.length * systems.length
-  let cell = 0
+  const total = tools.length * patterns.length * options.connections.length * systems.length * options.repeat
+  let draw = 0
   let done = 0
   for (const tool of tools) {
     for (const pattern of patterns) {
       for (const connections of options.connections) {
-        const order = cellOrder(systems, cell)
-        const pathsFile = pattern.fileFor(cell++)
-        const cellRuns = new Map<RunningSystem, RunRecord>()
-        for (const [position, system] of order.entries()) {
-          const job = { url: system.url, connections, durationSeconds: options.durationSeconds, minWarmupSeconds: options.minWarmupSeconds, maxWarmupSeconds: options.maxWarmupSeconds, pathsFile }
-          const run = { ...await runOne({ tool, pattern: pattern.name, system, job, wrk }), positionInCell: position + 1 }
-          cellRuns.set(system, run)
-          log(`[${++done}/${total}] ${tool} ${pattern.name} ${connections} ${system.label}: ${run.failure ?? `${Math.round(run.requestsPerSec)} req/s, p99 ${run.latencyMs.p99.toFixed(1)} ms, ${run.errors.total} errors, generator ${run.generatorCores.toFixed(2)} cores${run.cacheHitRatio === null ? '' : `, cache ${fmtCacheHits(run)}`}`}`)
+        const repetitions = new Map<RunningSystem, RunRecord[]>(systems.map((system) => [system, []]))
+        for (let repetition = 0; repetition < options.repeat; repetition++) {
+          const order = cellOrder(systems, draw)
+          const pathsFile = pattern.fileFor(draw++)
+          for (const [position, system] of order.entries()) {
+            const job = { url: system.url, connections, durationSeconds: options.durationSeconds, minWarmupSeconds: options.minWarmupSeconds, maxWarmupSeconds: options.maxWarmupSeconds, pathsFile }
+            const run = { ...await runOne({ tool, pattern: pattern.name, system, job, wrk }), positionInCell: position + 1 }
+            repetitions.get(system)!.push(run)
+            log(`[${++done}/${total}] ${tool} ${pattern.name} ${connections} ${system.label}: ${run.failure ?? `${Math.round(run.requestsPerSec)} req/s, p99 ${run.latencyMs.p99.toFixed(1)} ms, ${run.errors.total} errors, generator ${run.generatorCores.toFixed(2)} cores${run.cacheHitRatio === null ? '' : `, cache ${fmtCacheHits(run)}`}`}`)
+          }
         }
         // Stored and reported in the systems' own order, whatever order they ran in.
-        for (const system of systems) runs.push(cellRuns.get(system)!)
+        for (const system of systems) runs.push(medianRun(repetitions.get(system)!))
       }
     }
   }

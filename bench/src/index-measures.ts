@@ -6,6 +6,7 @@ import { closeSync, mkdtempSync, openSync, readSync, rmSync, statSync } from 'no
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { LINE_INDEX_BIN, runCommand, startServer } from '@line-server/testkit'
+import { middleBy } from './middle.js'
 
 export interface IndexBuild { readonly seconds: number, readonly gbPerSec: number, readonly threads: number }
 
@@ -80,9 +81,6 @@ function diskReadGbPerSec (path: string): number | undefined {
  * The upper-middle item by `key`: an item, not an average (ladder-results' `median`), so the
  * median cold round is a build that really ran.
  */
-function middleBy<T> (items: readonly T[], key: (item: T) => number): T | undefined {
-  return [...items].sort((a, b) => key(a) - key(b))[Math.floor(items.length / 2)]
-}
 
 type ColdMeasures = Pick<IndexMeasures, 'cold' | 'diskColdGbPerSec' | 'coldRounds' | 'coldMethod'>
 

@@ -48,6 +48,8 @@ export interface BenchOptions {
   readonly cold: boolean
   /** Interleaved rounds of cold index build and cold disk read; default 3. */
   readonly coldRounds: number
+  /** Times each cell runs, the order rotating each time; the median run by req/s is kept. Default 1. */
+  readonly repeat: number
   /** apt-get install nginx / wrk when missing; `--no-install` turns it off. */
   readonly install: boolean
   readonly quick: boolean
@@ -75,6 +77,8 @@ export const USAGE = `Usage: pnpm bench [options]
   --skip-index            skip index build / cold read / restart measures
   --no-cold               do not drop the data file from the page cache
   --cold-rounds <n>       interleaved rounds of cold index build and cold dd read (default 3)
+  --repeat <n>            run each cell n times, the system order rotating each time, and keep
+                          each system's median run by req/s (default 1)
   --no-install            do not apt-get install missing nginx / wrk
   --markdown              print the README section at the end`
 
@@ -103,7 +107,7 @@ export function parseOptions (argv: readonly string[]): ParsedOptions {
     else problems.push(`--${name} needs a value`)
   }
   if (flags.has('help')) return { kind: 'help' }
-  const known = new Set(['size', 'seed', 'data-dir', 'results-dir', 'connections', 'duration', 'warmup', 'max-warmup', 'patterns', 'systems', 'tools', 'processes', 'zipf', 'paths', 'cold-rounds'])
+  const known = new Set(['size', 'seed', 'data-dir', 'results-dir', 'connections', 'duration', 'warmup', 'max-warmup', 'patterns', 'systems', 'tools', 'processes', 'zipf', 'paths', 'cold-rounds', 'repeat'])
   for (const name of values.keys()) if (!known.has(name)) problems.push(`unknown option --${name}`)
   const quick = flags.has('quick')
   const sizeText = values.get('size') ?? (quick ? '256M' : '1G')
@@ -132,6 +136,7 @@ export function parseOptions (argv: readonly string[]): ParsedOptions {
     indexMeasures: !flags.has('skip-index'),
     cold: !flags.has('no-cold'),
     coldRounds: wholeNumber(values.get('cold-rounds'), 'cold-rounds', 3, 1, problems),
+    repeat: wholeNumber(values.get('repeat'), 'repeat', 1, 1, problems),
     install: !flags.has('no-install'),
     quick,
     markdown: flags.has('markdown')

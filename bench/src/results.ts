@@ -32,6 +32,11 @@ export interface RunRecord {
    * Absent in results written before the rotation, when every cell ran in the systems' order.
    */
   readonly positionInCell?: number
+  /**
+   * req/s of each repetition of the cell (`--repeat`), in the order they ran; this record is the
+   * median one's. Absent when the cell ran once.
+   */
+  readonly repeatRequestsPerSec?: readonly number[]
   /** Our server's LRU hit ratio over the run (warm-up included); null for other systems. */
   readonly cacheHitRatio: number | null
   /**

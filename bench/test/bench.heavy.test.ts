@@ -10,11 +10,11 @@ import type { BenchResults } from '../src/results.js'
 
 const MAIN = fileURLToPath(new URL('../src/main.js', import.meta.url))
 
-test('a tiny run writes results with non-zero req/s and no errors for every system', async (t) => {
+test('a tiny run, each cell twice, writes results with non-zero req/s and no errors for every system', async (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'bench-smoke-'))
   t.teardown(() => { rmSync(dir, { recursive: true, force: true }) })
   const run = await runCommand([MAIN, '--size', '8M', '--connections', '10', '--duration', '1', '--warmup', '0.5',
-    '--systems', 'ours,node', '--tools', 'autocannon', '--patterns', 'uniform,hot', '--paths', '20000', '--no-cold',
+    '--systems', 'ours,node', '--tools', 'autocannon', '--patterns', 'uniform,hot', '--paths', '20000', '--no-cold', '--repeat', '2',
     '--data-dir', join(dir, 'data'), '--results-dir', join(dir, 'results')])
   t.is(run.code, 0, run.stderr + run.stdout)
   t.regex(run.stdout, /autocannon · uniform · 10 connections/)
@@ -32,8 +32,15 @@ test('a tiny run writes results with non-zero req/s and no errors for every syst
     t.true(r.rssBytes > 0)
     t.is(r.connections, 10)
   }
-  // Stored in the systems' order; the second cell ran them the other way round.
-  t.deepEqual(results.runs.map((r) => [r.pattern, r.system, r.positionInCell]), [['uniform', 'ours', 1], ['uniform', 'node', 2], ['hot', 'ours', 2], ['hot', 'node', 1]])
+  // Stored in the systems' order, one record per system and cell: the faster of its two
+  // repetitions, which ran in both orders.
+  t.deepEqual(results.runs.map((r) => [r.pattern, r.system]), [['uniform', 'ours'], ['uniform', 'node'], ['hot', 'ours'], ['hot', 'node']])
+  for (const r of results.runs) {
+    t.is(r.repeatRequestsPerSec?.length, 2, `${r.system} ${r.pattern}`)
+    t.is(r.requestsPerSec, Math.max(...r.repeatRequestsPerSec!))
+    t.true(r.positionInCell === 1 || r.positionInCell === 2)
+  }
+  t.regex(run.stdout, /median of 2 runs/)
   const ours = results.runs.find((r) => r.system === 'ours' && r.pattern === 'uniform')
   t.is(ours?.ratioBaseline, 'node')
   t.is(typeof ours?.cacheHitRatio, 'number')

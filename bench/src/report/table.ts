@@ -35,7 +35,9 @@ export function cellTitle (cell: Cell): string {
     : cell.tool === 'wrk'
       ? (first.connectBurstIncluded ? ', connections opened inside the window' : '')
       : ', after warm-up'
-  return `${cell.tool} · ${cell.pattern} · ${fmtInt(cell.connections)} connections (${first?.seconds.toFixed(1) ?? '?'} s measured${warm})`
+  const repeats = first?.repeatRequestsPerSec?.length ?? 1
+  const median = repeats > 1 ? `; each system's median of ${repeats} runs by req/s, the order rotating` : ''
+  return `${cell.tool} · ${cell.pattern} · ${fmtInt(cell.connections)} connections (${first?.seconds.toFixed(1) ?? '?'} s measured${warm}${median})`
 }
 
 export function renderTable (header: readonly string[], rows: readonly string[][]): string {
