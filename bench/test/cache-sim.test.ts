@@ -30,6 +30,7 @@ const SPEC: SimulationSpec = {
 test('a cache of 0 bytes hits nothing, and neither would 0 lines', async (t) => {
   const cells = simulateCache({ ...SPEC, cacheBytes: 0 }, await loadHotLines())
   t.deepEqual(cells.map((c) => [c.hitRatio, c.entries, c.popularLinesShare]), [[0, 0, 0], [0, 0, 0]])
+  t.true(cells.every((c) => c.admittedShare <= 1))
 })
 
 test('a cache that holds every line hits exactly the repeated requests, and all of the next cell', async (t) => {
@@ -38,6 +39,7 @@ test('a cache that holds every line hits exactly the repeated requests, and all 
   const second = lineNumbers('hot', SPEC.lines, SPEC.requestsPerCell, SPEC.seed + 1, SPEC.zipfExponent)
   t.is(cells[0]!.hitRatio, repeatShare(first))
   t.is(cells[0]!.entries, new Set(first).size)
+  t.is(cells[0]!.admittedShare, 1, 'a cache with room under a hot set takes every miss')
   const newInSecond = second.filter((n) => !first.includes(n))
   const secondMisses = new Set(newInSecond).size
   t.is(cells[1]!.hitRatio, (SPEC.requestsPerCell - secondMisses) / SPEC.requestsPerCell, 'only first sightings miss')
@@ -92,7 +94,7 @@ test('the command prints one line per cell for a generated data file, and exits 
   t.regex(lines[0]!, /^cache-sim: \d+ lines of \d+ bytes \(the mean of .*lines-262144-seed1\.txt\), hot \(Zipf 1\.1\), cache 1\.0 MiB, 2 cells of 20000 requests$/)
   t.is(lines.length, 3, run.stdout)
   for (const [i, line] of lines.slice(1).entries()) {
-    t.regex(line, new RegExp(`^cell ${i + 1}: \\d+\\.\\d% hits with \\d+ lines cached; the \\d+ most popular lines draw \\d+\\.\\d% of requests$`))
+    t.regex(line, new RegExp(`^cell ${i + 1}: \\d+\\.\\d% hits with \\d+ lines cached \\(\\d+\\.\\d% of misses let in\\); the \\d+ most popular lines draw \\d+\\.\\d% of requests$`))
   }
   const bad = await runCommand([MAIN, '--cache', 'huge'])
   t.is(bad.code, 2)

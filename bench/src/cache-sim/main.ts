@@ -34,7 +34,8 @@ async function main (argv: readonly string[]): Promise<number> {
     seed: options.seed
   }, gateway)
   cells.forEach((cell, i) => {
-    process.stdout.write(`cell ${i + 1}: ${percent(cell.hitRatio)} hits with ${cell.entries} lines cached; the ${cell.entries} most popular lines draw ${percent(cell.popularLinesShare)} of requests\n`)
+    process.stdout.write(`cell ${i + 1}: ${percent(cell.hitRatio)} hits with ${cell.entries} lines cached (${percent(cell.admittedShare)} of misses let in); ` +
+      `the ${cell.entries} most popular lines draw ${percent(cell.popularLinesShare)} of requests\n`)
   })
   return 0
 }

@@ -80,9 +80,14 @@ export async function loadIndex (dataPath: string): Promise<LoadedIndex> {
 }
 
 /** The gateway's line cache and its admission policy, as the /lines route uses them. */
+export interface LineCacheHandle {
+  readonly entries: () => number
+  readonly set: (lineIndex: number, line: Buffer) => void
+}
+
 export interface HotLinesModule {
-  readonly createLineCache: (options: { maxBytes: number, maxLineBytes: number }) => { readonly entries: () => number }
-  readonly createHotLines: (cache: { readonly entries: () => number }) => {
+  readonly createLineCache: (options: { maxBytes: number, maxLineBytes: number }) => LineCacheHandle
+  readonly createHotLines: (cache: LineCacheHandle) => {
     readonly lookup: (lineIndex: number) => Buffer | undefined
     readonly offer: (lineIndex: number, line: Buffer) => void
   }
