@@ -24,7 +24,7 @@ export function createLookupPool (options: LookupPoolOptions): Piscina {
     faults: process.env.LINE_SERVER_TEST_FAULTS
   }
   return new Piscina({
-    filename: new URL('./worker.js', import.meta.url).href,
+    filename: new URL('./worker-entry.cjs', import.meta.url).href,
     // The SharedArrayBuffer inside workerData is shared by reference with every worker.
     workerData,
     minThreads: options.threads,
