@@ -77,11 +77,6 @@ function diskReadGbPerSec (path: string): number | undefined {
   return dd.status === 0 ? statSync(path).size / 1e9 / seconds : undefined
 }
 
-/**
- * The upper-middle item by `key`: an item, not an average (ladder-results' `median`), so the
- * median cold round is a build that really ran.
- */
-
 type ColdMeasures = Pick<IndexMeasures, 'cold' | 'diskColdGbPerSec' | 'coldRounds' | 'coldMethod'>
 
 /**
