@@ -3,8 +3,7 @@
 import { availableParallelism } from 'node:os'
 import { resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { parseBytes } from '@line-server/testkit'
-import { positiveNumber, wholeNumber } from './option-values.js'
+import { byteSize, positiveNumber, wholeNumber } from './option-values.js'
 
 export const PATTERNS = ['uniform', 'hot', 'sequential'] as const
 export type Pattern = typeof PATTERNS[number]
@@ -111,15 +110,14 @@ export function parseOptions (argv: readonly string[]): ParsedOptions {
   for (const name of values.keys()) if (!known.has(name)) problems.push(`unknown option --${name}`)
   const quick = flags.has('quick')
   const sizeText = values.get('size') ?? (quick ? '256M' : '1G')
-  const sizeBytes = parseBytes(sizeText)
-  if (sizeBytes === undefined || sizeBytes < 1024) problems.push(`--size must be a size of at least 1K, got ${JSON.stringify(sizeText)}`)
+  const sizeBytes = byteSize(sizeText, 'size', 1024, problems)
   const seed = Number(values.get('seed') ?? '1')
   if (!Number.isInteger(seed)) problems.push('--seed must be an integer')
   const connections = (values.get('connections') ?? (quick ? '100,1000' : '100,1000,10000')).split(',').map(Number)
   if (connections.some((c) => !Number.isInteger(c) || c < 1)) problems.push('--connections must be a list of positive integers')
   const cwd = process.env.INIT_CWD ?? process.cwd()
   const options: BenchOptions = {
-    sizeBytes: sizeBytes ?? 0,
+    sizeBytes,
     seed,
     dataDir: resolve(cwd, values.get('data-dir') ?? resolve(BENCH_DIR, '.data')),
     resultsDir: resolve(cwd, values.get('results-dir') ?? resolve(BENCH_DIR, 'results')),

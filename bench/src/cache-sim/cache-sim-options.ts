@@ -1,9 +1,8 @@
 // The cache simulation's command line, parsed once into frozen CacheSimOptions.
 import { resolve } from 'node:path'
 import { parseArgs } from 'node:util'
-import { parseBytes } from '@line-server/testkit'
 import { BENCH_DIR, PATTERNS, type Pattern } from '../options.js'
-import { positiveNumber, wholeNumber } from '../option-values.js'
+import { byteSize, positiveNumber, wholeNumber } from '../option-values.js'
 
 export interface CacheSimOptions {
   /** Size of the bench data file whose line count and mean line length are simulated; default 1 GiB. */
@@ -57,8 +56,8 @@ export function parseCacheSimOptions (argv: readonly string[]): ParsedCacheSimOp
   }
   if (values.help === true) return { kind: 'help' }
   const problems: string[] = []
-  const sizeBytes = bytesOption(values.size ?? '1G', 'size', 1024, problems)
-  const cacheBytes = values.cache === undefined ? undefined : bytesOption(values.cache, 'cache', 0, problems)
+  const sizeBytes = byteSize(values.size ?? '1G', 'size', 1024, problems)
+  const cacheBytes = values.cache === undefined ? undefined : byteSize(values.cache, 'cache', 0, problems)
   const pattern = (values.pattern ?? 'hot') as Pattern
   if (!PATTERNS.includes(pattern)) problems.push(`--pattern: unknown ${JSON.stringify(values.pattern)} (allowed: ${PATTERNS.join(', ')})`)
   const options: CacheSimOptions = {
@@ -73,10 +72,4 @@ export function parseCacheSimOptions (argv: readonly string[]): ParsedCacheSimOp
   }
   if (problems.length > 0) return { kind: 'invalid', problems }
   return { kind: 'ok', options: Object.freeze(options) }
-}
-
-function bytesOption (text: string, name: string, least: number, problems: string[]): number {
-  const bytes = parseBytes(text)
-  if (bytes === undefined || bytes < least) problems.push(`--${name} must be a size of at least ${least} bytes (e.g. 64M), got ${JSON.stringify(text)}`)
-  return bytes ?? 0
 }

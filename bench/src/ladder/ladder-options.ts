@@ -1,10 +1,9 @@
 // The ladder's command line, parsed once into frozen LadderOptions.
 import { resolve } from 'node:path'
 import { parseArgs } from 'node:util'
-import { parseBytes } from '@line-server/testkit'
 import { BENCH_DIR } from '../options.js'
 import { RUNG_NAMES, type RungName } from './rungs.js'
-import { wholeNumber } from '../option-values.js'
+import { byteSize, wholeNumber } from '../option-values.js'
 
 export interface LadderOptions {
   /** Data file size in bytes (`--size`, e.g. 256M); default 256 MiB, reused from the data directory. */
@@ -90,11 +89,10 @@ export function parseLadderOptions (argv: readonly string[]): ParsedLadderOption
   if (values instanceof Error) return { kind: 'invalid', problems: [values.message] }
   if (values.help === true) return { kind: 'help' }
   const problems: string[] = []
-  const sizeBytes = parseBytes(values.size ?? '256M')
-  if (sizeBytes === undefined || sizeBytes < 1024) problems.push(`--size must be a size of at least 1K, got ${JSON.stringify(values.size)}`)
+  const sizeBytes = byteSize(values.size ?? '256M', 'size', 1024, problems)
   const cwd = process.env.INIT_CWD ?? process.cwd()
   const options: LadderOptions = {
-    sizeBytes: sizeBytes ?? 0,
+    sizeBytes,
     seed: wholeNumber(values.seed, 'seed', 1, 0, problems),
     dataDir: resolve(cwd, values['data-dir'] ?? resolve(BENCH_DIR, '.data')),
     durationSeconds: wholeNumber(values.duration, 'duration', 4, 1, problems),
