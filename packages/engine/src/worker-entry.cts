@@ -7,11 +7,11 @@
 type LookupModule = typeof import('./worker.js')
 type Lookup = LookupModule['default']
 
-const loading: Promise<Lookup> = import('./worker.js').then((module: LookupModule) => module.default)
-// A worker that fails to load rejects every task with the reason; this keeps the rejection from
-// also counting as unhandled before the first task arrives.
-loading.catch(() => {})
+// Piscina awaits `default` before it reports the worker ready, so the lookup module is loaded
+// (and its file closed) before the first task, and tasks call the lookup itself. A module that
+// fails to load answers every task with the reason instead.
+const lookup: Promise<Lookup> = import('./worker.js').then(
+  (module: LookupModule) => module.default,
+  (err: unknown) => (): never => { throw err })
 
-export = async function lookupBatch (lineIndexes: Parameters<Lookup>[0]): Promise<ReturnType<Lookup>> {
-  return (await loading)(lineIndexes)
-}
+export = { __esModule: true, default: lookup }

@@ -1,5 +1,5 @@
 import test, { type ExecutionContext } from 'ava'
-import { appendFileSync, closeSync, ftruncateSync, openSync } from 'node:fs'
+import { appendFileSync, closeSync, ftruncateSync, openSync, rmSync } from 'node:fs'
 import type { LineServerError } from '@line-server/shared'
 import { LineEngine, type LineEngineOptions } from '../src/line-engine.js'
 import { createRandom, createTempDir, randomData, referenceLines } from '@line-server/testkit'
@@ -233,4 +233,14 @@ test('close waits for batches already sent to the workers', async (t) => {
   await engine.close()
   const lines = await Promise.all(asked)
   t.true(lines.every((line, i) => line.equals(REFERENCE[i]!)))
+})
+
+// The worker's lookup module opens the data file when it loads; the CommonJS entry Piscina
+// loads (worker-entry.cts) turns a failed load into a failed lookup, not a hang.
+test('a data file gone before the workers start fails lookups with ERR_ENGINE_FAILED, never hangs', async (t) => {
+  const file = await indexData(createTempDir(t), 'data', DATA)
+  rmSync(file.dataPath)
+  const engine = startEngine(t, file, { lookupTimeoutMs: 60_000 })
+  t.is(await codeOf(engine.readLine(0)), 'ERR_ENGINE_FAILED')
+  t.is(await codeOf(engine.readLine(1)), 'ERR_ENGINE_FAILED')
 })
