@@ -12,6 +12,8 @@ RUN npm install -g --no-audit --no-fund --loglevel=error "pnpm@${PNPM_VERSION}"
 WORKDIR /app
 # Download the packages keyed on the lockfile alone, so editing source reuses this layer.
 COPY pnpm-lock.yaml pnpm-workspace.yaml .npmrc ./
+# pnpm checks that every patch the workspace names (patches/, see its README) exists.
+COPY patches ./patches
 RUN pnpm fetch
 COPY . .
 # The whole workspace, as build.sh compiles it, so the image never builds what CI has not.

@@ -1,7 +1,8 @@
 // The Dockerfile and .dockerignore, read as text (no Docker engine runs here).
 import test from 'ava'
-import { readFileSync } from 'node:fs'
-import { BUILD_SCRIPT, DOCKERFILE, DOCKERIGNORE } from '../src/repo-paths.js'
+import { existsSync, readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { BUILD_SCRIPT, DOCKERFILE, DOCKERIGNORE, REPO_ROOT, WORKSPACE_FILE } from '../src/repo-paths.js'
 import { dockerfileStages, healthcheckCommand, ignoredBy } from '../src/dockerfile.js'
 
 const dockerfile = readFileSync(DOCKERFILE, 'utf8')
@@ -21,6 +22,17 @@ test('installs the pnpm version build.sh uses, the frozen lockfile, and compiles
   t.regex(build, /pnpm install --frozen-lockfile/)
   t.regex(build, /pnpm exec tsc -b/)
   t.regex(build, /deploy --prod/)
+})
+
+test('every dependency patch the workspace names is copied in before pnpm fetch, which checks they exist', (t) => {
+  const workspace = readFileSync(WORKSPACE_FILE, 'utf8')
+  const patches = [...workspace.matchAll(/^\s+\S+: (patches\/\S+\.patch)$/gm)].map((m) => m[1]!)
+  t.true(patches.length > 0, 'pnpm-workspace.yaml names its patches')
+  const build = stages[0]!.text
+  const fetchAt = build.indexOf('RUN pnpm fetch')
+  const copyAt = build.search(/^COPY patches \.\/patches$/m)
+  t.true(copyAt !== -1 && copyAt < fetchAt, 'COPY patches ./patches comes before RUN pnpm fetch')
+  for (const patch of patches) t.true(existsSync(join(REPO_ROOT, patch)), `${patch} exists`)
 })
 
 test('the runtime stage runs as an unprivileged user with the index in a volume', (t) => {
@@ -45,7 +57,7 @@ test('.dockerignore keeps dependencies, build output, data and git out, and what
     t.true(ignoredBy(patterns, path), `${path} should be ignored`)
   }
   for (const path of ['pnpm-lock.yaml', 'pnpm-workspace.yaml', '.npmrc', 'package.json', 'tsconfig.json', 'tsconfig.base.json',
-    'packages/gateway/src/main.ts', 'packages/gateway/bin/line-server.js', 'bench/package.json', 'ops/package.json']) {
+    'packages/gateway/src/main.ts', 'packages/gateway/bin/line-server.js', 'bench/package.json', 'ops/package.json', 'patches/koa@3.3.0.patch']) {
     t.false(ignoredBy(patterns, path), `${path} is needed by the build`)
   }
 })

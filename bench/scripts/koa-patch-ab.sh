@@ -1,0 +1,75 @@
+#!/usr/bin/env bash
+# A/B of patches/koa@3.3.0.patch: our server with the patched Koa against the same build with
+# Koa as published, on random lines of a data file, rounds interleaved. Prints each run and the
+# medians: req/s and the main thread's CPU per request.
+#   bench/scripts/koa-patch-ab.sh [--pin] [--rounds N] [--seconds S] [data-file]
+# --pin: server on CPU 0, one wrk thread on CPU 1 (steadier); default: wrk -t2, unpinned.
+# Needs ./build.sh first and wrk (apt-get install wrk).
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+pin=false rounds=6 seconds=5 data=bench/.data/lines-1073741824-seed1.txt
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --pin) pin=true ;;
+    --rounds) rounds=$2; shift ;;
+    --seconds) seconds=$2; shift ;;
+    -*) echo "unknown option $1" >&2; exit 2 ;;
+    *) data=$1 ;;
+  esac
+  shift
+done
+[ -f "$data" ] || { echo "no data file $data (pnpm bench --quick generates bench/.data files)" >&2; exit 2; }
+command -v wrk >/dev/null || { echo "wrk is not installed (apt-get install wrk)" >&2; exit 2; }
+
+# An unpatched copy beside the patched one, in the same node_modules, so Koa's own
+# dependencies resolve the same way.
+koa=$(node -p "require('path').dirname(require.resolve('koa/package.json', { paths: ['packages/gateway'] }))")
+unpatched="$(dirname "$koa")/koa-unpatched"
+rm -rf "$unpatched"; cp -r "$koa" "$unpatched"
+patch -s -R -d "$unpatched" -p1 < patches/koa@3.3.0.patch
+trap 'rm -rf "$unpatched"' EXIT
+
+lines=$(node -p "JSON.parse(require('fs').readFileSync('$data.json', 'utf8')).lines" 2>/dev/null || wc -l < "$data")
+lua=$(mktemp --suffix=.lua)
+cat > "$lua" <<LUA
+local threads = 0
+function setup(thread) thread:set("id", threads); threads = threads + 1 end
+function init(args) math.randomseed(os.time() * 1000 + (id or 0)) end
+request = function() return wrk.format(nil, "/lines/" .. math.random(1, $lines)) end
+LUA
+port=9461
+if $pin; then server_cpu=(taskset -c 0); wrk_cmd=(taskset -c 1 wrk -t1); else server_cpu=(); wrk_cmd=(wrk -t2); fi
+
+run_arm () { # label, NODE_OPTIONS, UNPATCHED_KOA_DIR
+  env NODE_OPTIONS="$2" UNPATCHED_KOA_DIR="$3" "${server_cpu[@]}" node packages/gateway/bin/line-server.js serve "$data" --host 127.0.0.1 --port $port >/dev/null 2>&1 &
+  local pid=$!
+  for _ in $(seq 300); do curl -sf -o /dev/null "http://127.0.0.1:$port/readyz" && break; sleep 0.1; done
+  "${wrk_cmd[@]}" -c100 -d1 -s "$lua" "http://127.0.0.1:$port/" >/dev/null
+  local before after out
+  before=$(awk '{print $14 + $15}' /proc/$pid/task/$pid/stat)
+  out=$("${wrk_cmd[@]}" -c100 -d"$seconds" -s "$lua" "http://127.0.0.1:$port/")
+  after=$(awk '{print $14 + $15}' /proc/$pid/task/$pid/stat)
+  kill $pid; wait $pid 2>/dev/null || true
+  local rps requests ticks
+  rps=$(awk '/Requests\/sec/ {print $2}' <<<"$out")
+  requests=$(awk '/requests in/ {print $1}' <<<"$out")
+  ticks=$(getconf CLK_TCK)
+  echo "$1 $rps $(awk -v a="$before" -v b="$after" -v n="$requests" -v t="$ticks" 'BEGIN {printf "%.1f", (b - a) / t * 1e6 / n}')"
+}
+
+results=$(mktemp)
+hook="$PWD/bench/scripts/unpatched-koa-hook.mjs"
+for round in $(seq "$rounds"); do
+  # Alternate which arm goes first, so neither always follows the other's load.
+  if [ $((round % 2)) -eq 1 ]; then arms=(patched unpatched); else arms=(unpatched patched); fi
+  for arm in "${arms[@]}"; do
+    if [ "$arm" = patched ]; then line=$(run_arm patched "" ""); else line=$(run_arm unpatched "--import=$hook" "$unpatched"); fi
+    echo "round $round: $line req/s, main µs/req" | awk '{print $1, $2, $3, $4, "req/s", $5, "main µs/req"}'
+    echo "$line" >> "$results"
+  done
+done
+median () { sort -n | awk '{a[NR] = $1} END {print (NR % 2 ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2)}'; }
+for arm in patched unpatched; do
+  echo "$arm: median $(awk -v a=$arm '$1 == a {print $2}' "$results" | median) req/s, $(awk -v a=$arm '$1 == a {print $3}' "$results" | median) main µs/req"
+done
+rm -f "$results" "$lua"
