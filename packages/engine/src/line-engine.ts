@@ -1,6 +1,7 @@
 // Turns single-line lookups into batches: everything asked for in one event-loop turn goes to
 // a worker as one task, because a Piscina round trip costs ~30 µs and a read ~2 µs. Bounds the
 // lookups in flight and sheds load beyond that with ERR_OVERLOADED instead of queueing forever.
+import { EventEmitter } from 'node:events'
 import type { Piscina } from 'piscina'
 import { LineServerError, type SharedLineIndex } from '@line-server/shared'
 import { createLookupPool } from './pool.js'
@@ -163,10 +164,15 @@ export class LineEngine {
     this.stats.batchedLines += lookups.length
     // Aborting a running task makes Piscina terminate that worker and start a fresh one, so a
     // hung read costs one batch, not a thread.
-    // A controller and a plain timer rather than AbortSignal.timeout, which cost 5.6 µs per batch.
-    const abort = new AbortController()
-    const timer = setTimeout(() => { abort.abort() }, this.lookupTimeoutMs)
-    const running = this.pool.run(lineIndexes, { signal: abort.signal }).then(
+    // Piscina takes any EventEmitter that emits 'abort' as a signal. An AbortController with
+    // its listener cost 4.3 µs per batch, an EventEmitter 0.13 (AbortSignal.timeout: 5.6).
+    const abort = new EventEmitter()
+    let timedOut = false
+    const timer = setTimeout(() => {
+      timedOut = true
+      abort.emit('abort')
+    }, this.lookupTimeoutMs)
+    const running = this.pool.run(lineIndexes, { signal: abort }).then(
       (result: LookupBatchResult) => {
         clearTimeout(timer)
         this.settle(lookups, result)
@@ -174,7 +180,7 @@ export class LineEngine {
       (err: unknown) => {
         clearTimeout(timer)
         this.stats.failedLookups += lookups.length
-        const code = abort.signal.aborted ? 'ERR_TIMEOUT' : 'ERR_ENGINE_FAILED'
+        const code = timedOut ? 'ERR_TIMEOUT' : 'ERR_ENGINE_FAILED'
         const failure = new LineServerError(code, undefined, { cause: err, retryAfterSeconds: 1 })
         for (const lookup of lookups) {
           this.done(lookup)
