@@ -4,7 +4,7 @@
 # medians: req/s and the main thread's CPU per request.
 #   bench/scripts/koa-patch-ab.sh [--pin] [--rounds N] [--seconds S] [data-file]
 # --pin: server on CPU 0, one wrk thread on CPU 1 (steadier); default: wrk -t2, unpinned.
-# Needs ./build.sh first and wrk (apt-get install wrk).
+# Needs ./build.sh first, wrk, curl and patch (apt-get install wrk curl patch).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 pin=false rounds=6 seconds=5 data=bench/.data/lines-1073741824-seed1.txt
@@ -19,7 +19,9 @@ while [ $# -gt 0 ]; do
   shift
 done
 [ -f "$data" ] || { echo "no data file $data (pnpm bench --quick generates bench/.data files)" >&2; exit 2; }
-command -v wrk >/dev/null || { echo "wrk is not installed (apt-get install wrk)" >&2; exit 2; }
+for tool in wrk curl patch; do
+  command -v $tool >/dev/null || { echo "$tool is not installed (apt-get install $tool)" >&2; exit 2; }
+done
 
 # An unpatched copy beside the patched one, in the same node_modules, so Koa's own
 # dependencies resolve the same way.
@@ -37,7 +39,7 @@ function setup(thread) thread:set("id", threads); threads = threads + 1 end
 function init(args) math.randomseed(os.time() * 1000 + (id or 0)) end
 request = function() return wrk.format(nil, "/lines/" .. math.random(1, $lines)) end
 LUA
-port=9461
+port=$(node -e "const s = require('net').createServer().listen(0, '127.0.0.1', () => { console.log(s.address().port); s.close() })")
 if $pin; then server_cpu=(taskset -c 0); wrk_cmd=(taskset -c 1 wrk -t1); else server_cpu=(); wrk_cmd=(wrk -t2); fi
 
 run_arm () { # label, NODE_OPTIONS, UNPATCHED_KOA_DIR
