@@ -29,44 +29,43 @@ koa=$(node -p "require('path').dirname(require.resolve('koa/package.json', { pat
 unpatched="$(dirname "$koa")/koa-unpatched"
 rm -rf "$unpatched"; cp -r "$koa" "$unpatched"
 patch -s -R -d "$unpatched" -p1 < patches/koa@3.3.0.patch
-trap 'rm -rf "$unpatched"' EXIT
+scratch=$(mktemp -d)
+trap 'rm -rf "$unpatched" "$scratch"' EXIT
 
 lines=$(node -p "JSON.parse(require('fs').readFileSync('$data.json', 'utf8')).lines" 2>/dev/null || wc -l < "$data")
-lua=$(mktemp --suffix=.lua)
-cat > "$lua" <<LUA
-local threads = 0
-function setup(thread) thread:set("id", threads); threads = threads + 1 end
-function init(args) math.randomseed(os.time() * 1000 + (id or 0)) end
-request = function() return wrk.format(nil, "/lines/" .. math.random(1, $lines)) end
-LUA
+# The ladder's wrk script (random lines, seeded per round), from bench's build.
+lua=$(node --input-type=module -e "
+  const { writeRandomLinesScript } = await import('./bench/dist/src/ladder/random-lines-lua.js')
+  console.log(writeRandomLinesScript(process.argv[1]))" "$scratch")
 port=$(node -e "const s = require('net').createServer().listen(0, '127.0.0.1', () => { console.log(s.address().port); s.close() })")
 if $pin; then server_cpu=(taskset -c 0); wrk_cmd=(taskset -c 1 wrk -t1); else server_cpu=(); wrk_cmd=(wrk -t2); fi
 
-run_arm () { # label, NODE_OPTIONS, UNPATCHED_KOA_DIR
+ticks=$(getconf CLK_TCK)
+run_arm () { # label, NODE_OPTIONS, UNPATCHED_KOA_DIR, seed
   env NODE_OPTIONS="$2" UNPATCHED_KOA_DIR="$3" "${server_cpu[@]}" node packages/gateway/bin/line-server.js serve "$data" --host 127.0.0.1 --port $port >/dev/null 2>&1 &
   local pid=$!
   for _ in $(seq 300); do curl -sf -o /dev/null "http://127.0.0.1:$port/readyz" && break; sleep 0.1; done
-  "${wrk_cmd[@]}" -c100 -d1 -s "$lua" "http://127.0.0.1:$port/" >/dev/null
+  "${wrk_cmd[@]}" -c100 -d1 -s "$lua" "http://127.0.0.1:$port/" -- "$lines" "$4" >/dev/null
   local before after out
   before=$(awk '{print $14 + $15}' /proc/$pid/task/$pid/stat)
-  out=$("${wrk_cmd[@]}" -c100 -d"$seconds" -s "$lua" "http://127.0.0.1:$port/")
+  out=$("${wrk_cmd[@]}" -c100 -d"$seconds" -s "$lua" "http://127.0.0.1:$port/" -- "$lines" "$4")
   after=$(awk '{print $14 + $15}' /proc/$pid/task/$pid/stat)
   kill $pid; wait $pid 2>/dev/null || true
-  local rps requests ticks
+  local rps requests
   rps=$(awk '/Requests\/sec/ {print $2}' <<<"$out")
   requests=$(awk '/requests in/ {print $1}' <<<"$out")
-  ticks=$(getconf CLK_TCK)
   echo "$1 $rps $(awk -v a="$before" -v b="$after" -v n="$requests" -v t="$ticks" 'BEGIN {printf "%.1f", (b - a) / t * 1e6 / n}')"
 }
 
-results=$(mktemp)
+results="$scratch/results"
 hook="$PWD/bench/scripts/unpatched-koa-hook.mjs"
 for round in $(seq "$rounds"); do
   # Alternate which arm goes first, so neither always follows the other's load.
   if [ $((round % 2)) -eq 1 ]; then arms=(patched unpatched); else arms=(unpatched patched); fi
   for arm in "${arms[@]}"; do
-    if [ "$arm" = patched ]; then line=$(run_arm patched "" ""); else line=$(run_arm unpatched "--import=$hook" "$unpatched"); fi
-    echo "round $round: $line req/s, main µs/req" | awk '{print $1, $2, $3, $4, "req/s", $5, "main µs/req"}'
+    if [ "$arm" = patched ]; then line=$(run_arm patched "" "" "$round"); else line=$(run_arm unpatched "--import=$hook" "$unpatched" "$round"); fi
+    read -r _ rps us <<<"$line"
+    echo "round $round: $arm $rps req/s $us main µs/req"
     echo "$line" >> "$results"
   done
 done
@@ -74,4 +73,3 @@ median () { sort -n | awk '{a[NR] = $1} END {print (NR % 2 ? a[(NR + 1) / 2] : (
 for arm in patched unpatched; do
   echo "$arm: median $(awk -v a=$arm '$1 == a {print $2}' "$results" | median) req/s, $(awk -v a=$arm '$1 == a {print $3}' "$results" | median) main µs/req"
 done
-rm -f "$results" "$lua"
