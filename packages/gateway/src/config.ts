@@ -3,12 +3,14 @@
 import { availableParallelism } from 'node:os'
 import { parseCommandLine, type OptionSpec } from '@line-server/shared'
 import { INDEX_OPTIONS, resolveUserPath, type EnsureIndexOptions } from '@line-server/indexer'
+import { DEFAULT_HEAP_GROWTH_PERCENT } from './heap-growth.js'
 
 export const SERVE_OPTIONS: readonly OptionSpec[] = [
   { flag: 'port', env: 'PORT', kind: 'integer', min: 0, max: 65535, default: 8080, description: 'TCP port to listen on (0 picks a free one)' },
   { flag: 'host', env: 'HOST', kind: 'string', default: '0.0.0.0', description: 'address to listen on' },
   { flag: 'cache-bytes', env: 'LINE_SERVER_CACHE_BYTES', kind: 'bytes', min: 0, default: 64 * 1024 * 1024, description: 'LRU cache budget for hot lines in bytes (0 disables)' },
   { flag: 'cache-max-line-bytes', env: 'LINE_SERVER_CACHE_MAX_LINE_BYTES', kind: 'bytes', min: 0, default: 64 * 1024, description: 'lines longer than this bypass the cache' },
+  { flag: 'heap-growth-percent', env: 'LINE_SERVER_HEAP_GROWTH_PERCENT', kind: 'integer', min: 0, max: 1000, default: DEFAULT_HEAP_GROWTH_PERCENT, description: 'garbage the JS heap may gather past its live size before a full GC, in percent (0: V8 decides); lower holds RSS down for more GC time' },
   { flag: 'processes', env: 'LINE_SERVER_PROCESSES', kind: 'integer', min: 1, max: 64, default: 1, description: 'serving processes sharing the port (node:cluster); the cache budget is split among them' },
   { flag: 'threads', env: 'LINE_SERVER_THREADS', kind: 'integer', min: 1, max: 256, description: 'engine worker threads per process reading the file (default: cores / processes, 1 to 4)' },
   { flag: 'max-pending', env: 'LINE_SERVER_MAX_PENDING', kind: 'integer', min: 1, max: 10_000_000, default: 16384, description: 'lookups queued before new ones get 503 + Retry-After' },
@@ -36,6 +38,7 @@ export interface ServerConfig {
   readonly host: string
   readonly cacheBytes: number
   readonly cacheMaxLineBytes: number
+  readonly heapGrowthPercent: number
   readonly processes: number
   readonly threads: number
   readonly maxPendingLookups: number
@@ -91,6 +94,7 @@ export function loadServerConfig (argv: readonly string[], env: NodeJS.ProcessEn
       host: v.host as string,
       cacheBytes: v['cache-bytes'] as number,
       cacheMaxLineBytes: v['cache-max-line-bytes'] as number,
+      heapGrowthPercent: v['heap-growth-percent'] as number,
       processes: v.processes as number,
       threads: (v.threads as number | undefined) ?? defaultThreads(v.processes as number),
       maxPendingLookups: v['max-pending'] as number,

@@ -10,6 +10,7 @@ import { createCounters, createMetrics } from './metrics.js'
 import { createServingState, isReady } from './serving-state.js'
 import { createHttpServer, drain, listen } from './http-server.js'
 import { LineService } from './line-service.js'
+import { applyHeapGrowthPercent } from './heap-growth.js'
 import cluster from 'node:cluster'
 import { runClusterPrimary } from './cluster-primary.js'
 import { createClusterMetricsRenderer } from './cluster-metrics.js'
@@ -46,6 +47,8 @@ async function serve (argv: readonly string[]): Promise<number> {
     return 1
   }
   const logger = createLogger()
+  // Before anything fills the heap; cluster workers run serve() too and set their own.
+  applyHeapGrowthPercent(loaded.config.heapGrowthPercent)
   try {
     if (loaded.config.processes > 1 && cluster.isPrimary) return await runClusterPrimary(loaded.config, logger)
     const code = await startServing(loaded.config, logger)
@@ -72,7 +75,7 @@ async function startServing (config: ServerConfig, logger: Logger): Promise<numb
     logger,
     progress: createProgressReporter(process.stderr, 'indexing'),
     servingMessage: isClusterWorker ? 'worker serving' : 'serving',
-    servingLogFields: () => ({ host: address.address, port: address.port, threads: config.threads, cacheBytes: config.cacheBytes })
+    servingLogFields: () => ({ host: address.address, port: address.port, threads: config.threads, cacheBytes: config.cacheBytes, heapGrowthPercent: config.heapGrowthPercent })
   })
   const metrics = createMetrics({
     counters,

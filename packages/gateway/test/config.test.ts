@@ -20,6 +20,7 @@ test('a data file alone gives a frozen config with the documented defaults', (t)
   t.is(config.indexDir, undefined)
   t.is(config.checkpointEveryLines, 64)
   t.is(config.checkpointEveryBytes, 16 * 1024)
+  t.is(config.heapGrowthPercent, 20)
   t.true(config.threads >= 1)
 })
 
@@ -48,13 +49,25 @@ test('reads values from flags and env vars, and a flag wins over its env var', (
   t.is(result.config.checkpointEveryBytes, 65536)
 })
 
+test('the heap growth percent comes from its env var, 0 gives the choice back to V8, and nonsense is refused', (t) => {
+  for (const [text, expected] of [['0', 0], ['35', 35], ['1000', 1000]] as const) {
+    const result = loadServerConfig(['data.txt'], { LINE_SERVER_HEAP_GROWTH_PERCENT: text })
+    if (result.kind !== 'ok') return t.fail(JSON.stringify(result))
+    t.is(result.config.heapGrowthPercent, expected)
+  }
+  for (const text of ['1001', '2.5', 'low', '', '1e3', '99999999999999999999']) {
+    const result = loadServerConfig(['data.txt', `--heap-growth-percent=${text}`], {})
+    t.is(result.kind, 'invalid', text)
+  }
+})
+
 test('reports every invalid value together', (t) => {
   const result = loadServerConfig([
-    '--port=99999', '--threads=0', '--cache-bytes=lots', '--bogus', '--max-pending=-5', '--access-log=perhaps', '--checkpoint-lines=0'
+    '--port=99999', '--threads=0', '--cache-bytes=lots', '--bogus', '--max-pending=-5', '--access-log=perhaps', '--checkpoint-lines=0', '--heap-growth-percent=-1'
   ], { LINE_SERVER_BATCH_MAX_LINES: 'many' })
   if (result.kind !== 'invalid') return t.fail(JSON.stringify(result))
   const problems = result.problems
-  const mentions = ['--port', '--threads', '--cache-bytes', 'unknown option --bogus', '--max-pending', '--access-log', '--checkpoint-lines', 'LINE_SERVER_BATCH_MAX_LINES', 'exactly one data file']
+  const mentions = ['--port', '--threads', '--cache-bytes', 'unknown option --bogus', '--max-pending', '--access-log', '--checkpoint-lines', '--heap-growth-percent', 'LINE_SERVER_BATCH_MAX_LINES', 'exactly one data file']
   for (const text of mentions) t.true(problems.some((p) => p.includes(text)), `${text} in ${JSON.stringify(problems)}`)
   t.is(problems.length, mentions.length)
 })
