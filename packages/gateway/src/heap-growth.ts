@@ -1,9 +1,10 @@
 // How far V8 lets the old generation grow past what the last full GC kept before it collects
-// again. V8 picks that factor itself from GC speed, and with the line cache full (its 64 MiB
-// live in the old generation) garbage piled up to 44 MiB more before each full GC. A fixed 20%
-// held the peak RSS of a 10 GiB file with a full cache under load to 207-211 MiB against 255
-// (`pnpm --filter bench rss FILE`); it costs ~0.7 µs of GC per request with the cache full and
-// nothing measurable with it empty. See docs/performance.md.
+// again. V8 picks that factor itself from GC speed, and with the line cache full (64 MiB live in
+// the old generation) 40-60 MiB more of garbage piled up before each full GC. A fixed 20% cut
+// the peak RSS of a 10 GiB file with a full cache under load from 249-275 MiB to 209-226
+// (`pnpm --filter bench rss FILE`). It costs GC time: +0.7 µs per request on the main thread
+// with the cache full, and 3.8% fewer req/s with it empty (median of 6 interleaved wrk rounds
+// on 1 GiB). --heap-growth-percent 0 gives the choice back to V8. See docs/performance.md.
 import { setFlagsFromString } from 'node:v8'
 
 export const DEFAULT_HEAP_GROWTH_PERCENT = 20
