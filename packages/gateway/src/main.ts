@@ -47,7 +47,8 @@ async function serve (argv: readonly string[]): Promise<number> {
     return 1
   }
   const logger = createLogger()
-  // Before anything fills the heap; cluster workers run serve() too and set their own.
+  // Before anything fills the heap; cluster workers run serve() too and set their own. 0 is
+  // V8's own default, so setting it always keeps one path.
   applyHeapGrowthPercent(loaded.config.heapGrowthPercent)
   try {
     if (loaded.config.processes > 1 && cluster.isPrimary) return await runClusterPrimary(loaded.config, logger)
