@@ -5,6 +5,7 @@ import { EventEmitter } from 'node:events'
 import type { Piscina } from 'piscina'
 import { LineServerError, type SharedLineIndex } from '@line-server/shared'
 import { createLookupPool } from './pool.js'
+import { InFlightLookups } from './in-flight-lookups.js'
 import { LOOKUP_FAILURE_CODES, type LookupBatchResult } from './line-reader.js'
 
 export interface LineEngineOptions {
@@ -56,13 +57,18 @@ export class LineEngine {
   private readonly threadCount: number
   private readonly lookupTimeoutMs: number
   private readonly onFileChanged: (() => void) | undefined
-  private readonly inFlight = new Map<number, Promise<Buffer>>()
+  private readonly inFlight = new InFlightLookups<Promise<Buffer>>()
   private queued: PendingLookup[] = []
   private flushScheduled = false
   private closed = false
   private pending = 0
-  /** Batches sent to the pool and not yet settled; close() waits for these. */
-  private readonly runningBatches = new Set<Promise<void>>()
+  /**
+   * Batches sent to the pool and not yet settled; close() waits for these. A count, not a Set of
+   * their promises: a Set churned once per batch promotes what it held, as a Map does (see
+   * in-flight-lookups.ts).
+   */
+  private runningBatches = 0
+  private readonly onAllBatchesSettled: Array<() => void> = []
 
   constructor (options: LineEngineOptions) {
     this.maxPendingLookups = options.maxPendingLookups ?? 16384
@@ -112,7 +118,7 @@ export class LineEngine {
     }
     const lookup = new Promise<Buffer>((resolve, reject) => { this.queued.push({ lineIndex, resolve, reject }) })
     this.pending++
-    this.inFlight.set(lineIndex, lookup)
+    this.inFlight.add(lineIndex, lookup)
     if (!this.flushScheduled) {
       this.flushScheduled = true
       setImmediate(this.flush)
@@ -120,7 +126,7 @@ export class LineEngine {
     // Sending everything at the end of the turn leaves the workers idle while the main thread
     // parses, then the main thread idle while they read (measured: main thread 0.83 cores busy,
     // 0.93 with this). Only while a worker is idle, so a busy turn still makes few large batches.
-    if (this.queued.length >= this.eagerBatchLines && this.runningBatches.size < this.threadCount) this.dispatchQueued()
+    if (this.queued.length >= this.eagerBatchLines && this.runningBatches < this.threadCount) this.dispatchQueued()
     return lookup
   }
 
@@ -139,7 +145,7 @@ export class LineEngine {
     // Lookups asked for in this turn wait for a setImmediate flush that would reach a closed pool.
     this.dispatchQueued()
     // Each batch settles within lookupTimeoutMs (then it is aborted), so this wait is bounded.
-    await Promise.all(this.runningBatches)
+    if (this.runningBatches > 0) await new Promise<void>((resolve) => { this.onAllBatchesSettled.push(resolve) })
     await this.pool.close()
   }
 
@@ -188,8 +194,10 @@ export class LineEngine {
         }
       }
     )
-    this.runningBatches.add(running)
-    void running.finally(() => { this.runningBatches.delete(running) })
+    this.runningBatches++
+    void running.finally(() => {
+      if (--this.runningBatches === 0) for (const resolve of this.onAllBatchesSettled.splice(0)) resolve()
+    })
   }
 
   private settle (lookups: PendingLookup[], { bytes, lengths, firstError }: LookupBatchResult): void {
