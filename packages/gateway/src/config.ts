@@ -10,7 +10,7 @@ export const SERVE_OPTIONS: readonly OptionSpec[] = [
   { flag: 'host', env: 'HOST', kind: 'string', default: '0.0.0.0', description: 'address to listen on' },
   { flag: 'cache-bytes', env: 'LINE_SERVER_CACHE_BYTES', kind: 'bytes', min: 0, default: 64 * 1024 * 1024, description: 'LRU cache budget for hot lines in bytes (0 disables)' },
   { flag: 'cache-max-line-bytes', env: 'LINE_SERVER_CACHE_MAX_LINE_BYTES', kind: 'bytes', min: 0, default: 64 * 1024, description: 'lines longer than this bypass the cache' },
-  { flag: 'heap-growth-percent', env: 'LINE_SERVER_HEAP_GROWTH_PERCENT', kind: 'integer', min: 0, max: 1000, default: DEFAULT_HEAP_GROWTH_PERCENT, description: 'garbage the JS heap may gather past its live size before a full GC, in percent (0: V8 decides); e.g. 20 holds RSS down for more GC time' },
+  { flag: 'heap-growth-percent', env: 'LINE_SERVER_HEAP_GROWTH_PERCENT', kind: 'integer', min: 0, max: 1000, default: DEFAULT_HEAP_GROWTH_PERCENT, description: 'garbage the JS heap may gather past its live size before a full GC, in percent (0: V8 decides); lower holds RSS down for more GC time' },
   { flag: 'processes', env: 'LINE_SERVER_PROCESSES', kind: 'integer', min: 1, max: 64, default: 1, description: 'serving processes sharing the port (node:cluster); the cache budget is split among them' },
   { flag: 'threads', env: 'LINE_SERVER_THREADS', kind: 'integer', min: 1, max: 256, description: 'engine worker threads per process reading the file (default: cores / processes, 1 to 4)' },
   { flag: 'max-pending', env: 'LINE_SERVER_MAX_PENDING', kind: 'integer', min: 1, max: 10_000_000, default: 16384, description: 'lookups queued before new ones get 503 + Retry-After' },

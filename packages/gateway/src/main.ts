@@ -47,8 +47,7 @@ async function serve (argv: readonly string[]): Promise<number> {
     return 1
   }
   const logger = createLogger()
-  // Before anything fills the heap; cluster workers run serve() too and set their own. 0 is
-  // V8's own default, so setting it always keeps one path.
+  // Before anything fills the heap; cluster workers run serve() too and set their own.
   applyHeapGrowthPercent(loaded.config.heapGrowthPercent)
   try {
     if (loaded.config.processes > 1 && cluster.isPrimary) return await runClusterPrimary(loaded.config, logger)

@@ -20,7 +20,7 @@ test('a data file alone gives a frozen config with the documented defaults', (t)
   t.is(config.indexDir, undefined)
   t.is(config.checkpointEveryLines, 64)
   t.is(config.checkpointEveryBytes, 16 * 1024)
-  t.is(config.heapGrowthPercent, 0)
+  t.is(config.heapGrowthPercent, 20)
   t.true(config.threads >= 1)
 })
 
