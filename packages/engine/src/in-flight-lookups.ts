@@ -3,8 +3,8 @@
 // Not a Map: a Map that gains and loses an entry per request keeps rehashing, and V8 links each
 // superseded table to its successor. Once one table is promoted to the old generation, that
 // dead table keeps the next one alive through every scavenge, and with it the pending lookups
-// it held, until a full GC. With a Map, 178 bytes per request were promoted; with this table,
-// 50-59 (`--trace-gc-nvp`, wrk -c100 on 1 GiB; docs/performance.md). Here the slots live in
+// it held, until a full GC. With a Map, 174-182 bytes per request were promoted; with this
+// table, 48-49 (`--trace-gc-nvp`, wrk -c100 on 1 GiB; docs/performance.md). Here the slots live in
 // arrays that only grow, and a removed entry's slot is cleared, so nothing dead points at a
 // live lookup.
 

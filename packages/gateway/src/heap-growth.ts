@@ -3,7 +3,7 @@
 // cache full (64 MiB live in the old generation) 40-60 MiB more of garbage piled up before each
 // full GC: peak RSS of a 10 GiB file with a full cache under load 249-275 MiB, against 209-226
 // at 20% (`pnpm --filter bench rss FILE`). At first 20% cost 6-10% of req/s with the cache full
-// (more full GCs, each marking the whole cache); since the engine stopped promoting 178 bytes
+// (more full GCs, each marking the whole cache); since the engine stopped promoting ~180 bytes
 // per request (in-flight-lookups.ts), it makes 1-2 full GCs in 5 s of wrk where V8's choice
 // makes none, and GC time per request is the same (~1.0 µs). See docs/performance.md.
 import { setFlagsFromString } from 'node:v8'
