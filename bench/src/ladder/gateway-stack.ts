@@ -91,8 +91,8 @@ export interface HotLinesModule {
     readonly lookup: (lineIndex: number) => Buffer | undefined
     readonly offer: (lineIndex: number, line: Buffer) => void
   }
-  /** What the cache counts per entry beyond the line's bytes. */
-  readonly CACHE_ENTRY_OVERHEAD_BYTES: number
+  /** What the cache charges its budget for a line of this many bytes. */
+  readonly cacheEntryBytes: (lineBytes: number) => number
   /** The server's options with their defaults (the cache budget among them). */
   readonly SERVE_OPTIONS: ReadonlyArray<{ readonly flag: string, readonly default?: unknown }>
 }

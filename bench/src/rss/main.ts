@@ -77,8 +77,8 @@ async function main (argv: readonly string[]): Promise<number> {
  * smaller than the budget never fills it). Returns the bytes it holds then.
  */
 async function fillCache (served: ServedFile, url: string, loadLines: (lineCount: number, seed: number) => Promise<void>): Promise<number> {
-  const { CACHE_ENTRY_OVERHEAD_BYTES } = await loadHotLines()
-  const meanEntryBytes = served.bytes / served.lines + CACHE_ENTRY_OVERHEAD_BYTES
+  const { cacheEntryBytes } = await loadHotLines()
+  const meanEntryBytes = cacheEntryBytes(Math.round(served.bytes / served.lines))
   const lineCount = Math.min(served.lines, Math.ceil(1.5 * served.cacheBytes / meanEntryBytes))
   let held = await readCacheBytes(url) ?? 0
   for (let round = 1; round <= MAX_FILL_ROUNDS && held < FULL_SHARE * served.cacheBytes; round++) {

@@ -1,19 +1,31 @@
-// The LRU cache of hot lines, bounded in bytes. It copies what it keeps (engine results are
-// views into a whole batch's buffer, and keeping a view would keep the batch alive), and it
-// keeps each line as a latin1 string, which maps bytes 1:1: a Buffer per entry cost 622 bytes
-// of RSS for a 110-byte line (its ArrayBuffer, backing store and tracking), a string 269, and
-// a quarter of a million ArrayBuffers also slowed every garbage collection.
+// The LRU cache of hot lines, bounded in bytes. lru-cache decides what stays; the bytes live
+// outside the V8 heap in LineBlocks, and lru-cache holds only each line's block handle. It
+// copies what it keeps (engine results are views into a whole batch's buffer, and keeping a
+// view would keep the batch alive), and hands out a fresh copy on every hit (a view into a block
+// could be overwritten by a later line while the socket still sends it).
 import { LRUCache } from 'lru-cache'
+import { BLOCK_COST_BYTES, LineBlocks, blocksForLine } from './line-blocks.js'
 
-// What one entry costs beyond its bytes (string header, LRU slots, map entry): measured 159
-// for 110-byte lines. It also keeps sizeCalculation >= 1, which lru-cache requires, for empty lines.
-export const CACHE_ENTRY_OVERHEAD_BYTES = 160
+// What lru-cache spends per entry on the heap (its Map entry and five array slots, with their
+// growth slack) once the value is a small integer: measured 73-83 bytes from 250 k to 4 M entries.
+export const CACHE_ENTRY_OVERHEAD_BYTES = 88
+
+// V8 refuses a Map of more than 2^24 entries ("Map maximum size exceeded"), and lru-cache keeps
+// one; a budget of many short lines would otherwise reach it and every later insert would throw.
+export const MAX_CACHE_ENTRIES = 2 ** 24 - 2 ** 16
+
+/** What the cache charges its budget for one line: its blocks and its LRU entry. */
+export function cacheEntryBytes (lineBytes: number): number {
+  return blocksForLine(lineBytes) * BLOCK_COST_BYTES + CACHE_ENTRY_OVERHEAD_BYTES
+}
 
 export interface LineCacheOptions {
-  /** Total budget in bytes, entry overhead included; 0 disables the cache. */
+  /** Total budget in bytes: the lines' blocks and each entry's overhead; 0 disables the cache. */
   readonly maxBytes: number
   /** Lines longer than this bypass the cache. */
   readonly maxLineBytes: number
+  /** Most lines held at once, whatever the budget; default and ceiling MAX_CACHE_ENTRIES. */
+  readonly maxEntries?: number
 }
 
 export interface LineCache {
@@ -22,36 +34,48 @@ export interface LineCache {
   /** Whether a line of this many bytes fits without evicting anything. */
   readonly hasRoomFor: (lineBytes: number) => boolean
   readonly entries: () => number
+  /** Bytes charged to the budget (see cacheEntryBytes). */
   readonly bytes: () => number
-  /** Drops every line, e.g. when the data file changed. */
+  /** Bytes of slabs holding the lines, off the V8 heap: the budget less the entries' share, at most, plus one slab. */
+  readonly memoryBytes: () => number
+  /** Drops every line and frees its memory, e.g. when the data file changed. */
   readonly clear: () => void
 }
 
 export function createLineCache (options: LineCacheOptions): LineCache {
-  if (options.maxBytes <= CACHE_ENTRY_OVERHEAD_BYTES) {
-    return { get: () => undefined, set: () => {}, hasRoomFor: () => false, entries: () => 0, bytes: () => 0, clear: () => {} }
+  const maxEntries = Math.min(options.maxEntries ?? MAX_CACHE_ENTRIES, MAX_CACHE_ENTRIES)
+  if (options.maxBytes < cacheEntryBytes(0) || maxEntries < 1) {
+    return { get: () => undefined, set: () => {}, hasRoomFor: () => false, entries: () => 0, bytes: () => 0, memoryBytes: () => 0, clear: () => {} }
   }
-  const maxEntrySize = Math.min(options.maxBytes, options.maxLineBytes + CACHE_ENTRY_OVERHEAD_BYTES)
+  const blocks = new LineBlocks()
   // No `max`: bounded by maxSize alone, lru-cache grows its slot arrays as entries come instead
   // of allocating one per possible entry up front, which took 37 ms of every start-up at the
   // default 64 MiB (419k slots) and served no faster (get 0.15-0.23 us either way).
-  const lru = new LRUCache<number, string>({
+  const lru = new LRUCache<number, number>({
     maxSize: options.maxBytes,
-    maxEntrySize,
-    sizeCalculation: (line) => line.length + CACHE_ENTRY_OVERHEAD_BYTES
+    dispose: (head) => { blocks.free(head) }
   })
   return {
     get: (lineIndex) => {
-      const line = lru.get(lineIndex)
-      return line === undefined ? undefined : Buffer.from(line, 'latin1')
+      const head = lru.get(lineIndex)
+      return head === undefined ? undefined : blocks.read(head)
     },
     set: (lineIndex, line) => {
-      if (line.length + CACHE_ENTRY_OVERHEAD_BYTES > maxEntrySize) return
-      lru.set(lineIndex, line.toString('latin1'))
+      if (line.length > options.maxLineBytes || lru.has(lineIndex)) return
+      const size = cacheEntryBytes(line.length)
+      if (size > options.maxBytes) return
+      // Evict before writing, so the new line takes the blocks just freed and the slabs never
+      // grow past what the budget allows.
+      while (lru.size > 0 && (lru.calculatedSize + size > options.maxBytes || lru.size >= maxEntries)) lru.pop()
+      lru.set(lineIndex, blocks.write(line), { size })
     },
-    hasRoomFor: (lineBytes) => lru.calculatedSize + lineBytes + CACHE_ENTRY_OVERHEAD_BYTES <= options.maxBytes,
+    hasRoomFor: (lineBytes) => lru.size < maxEntries && lru.calculatedSize + cacheEntryBytes(lineBytes) <= options.maxBytes,
     entries: () => lru.size,
     bytes: () => lru.calculatedSize,
-    clear: () => { lru.clear() }
+    memoryBytes: () => blocks.allocatedBytes,
+    clear: () => {
+      lru.clear()
+      blocks.clear()
+    }
   }
 }

@@ -1,6 +1,6 @@
 // The public surface of @line-server/gateway, for tests and embedding: the app and its parts.
 export { createApp, type AppDependencies } from './app.js'
-export { createLineCache, CACHE_ENTRY_OVERHEAD_BYTES, type LineCache } from './cache.js'
+export { createLineCache, cacheEntryBytes, type LineCache } from './cache.js'
 export { createHotLines, type HotLines } from './hot-lines.js'
 export { createMetrics, createCounters, type ServerMetrics, type ServingCounters } from './metrics.js'
 export { createLogger, createMemoryLogger, type Logger } from './logger.js'

@@ -1,7 +1,7 @@
 import test from 'ava'
 import { LineServerError } from '@line-server/shared'
 import { failingSource, fakeSource, serveApp } from './helpers/serve-app.js'
-import { CACHE_ENTRY_OVERHEAD_BYTES } from '../src/cache.js'
+import { cacheEntryBytes } from '../src/cache.js'
 
 const LINES: ReadonlyArray<Buffer | string> = [
   'first line',
@@ -248,7 +248,7 @@ test('caches a line on its first miss while the cache has room, and serves repea
 test('once the cache is full, a line must miss twice before it may evict another', async (t) => {
   const source = fakeSource(LINES)
   // Room for line 4 alone, or for line 1 ('first line') alone, not for both.
-  const served = await serveApp(t, { source, cacheBytes: Buffer.byteLength('héllo wörld € 😀') + CACHE_ENTRY_OVERHEAD_BYTES })
+  const served = await serveApp(t, { source, cacheBytes: cacheEntryBytes(Buffer.byteLength('héllo wörld € 😀')) })
   await fetch(`${served.url}/lines/1`)
   t.is(served.cache.entries(), 1)
   for (let i = 0; i < 3; i++) t.is(await (await fetch(`${served.url}/lines/4`)).text(), 'héllo wörld € 😀')

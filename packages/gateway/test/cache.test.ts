@@ -1,5 +1,6 @@
 import test from 'ava'
-import { CACHE_ENTRY_OVERHEAD_BYTES, createLineCache } from '../src/cache.js'
+import { CACHE_ENTRY_OVERHEAD_BYTES, MAX_CACHE_ENTRIES, cacheEntryBytes, createLineCache } from '../src/cache.js'
+import { BLOCK_COST_BYTES, BLOCK_DATA_BYTES } from '../src/line-blocks.js'
 
 test('keeps what it was given and counts bytes with the per-entry overhead', (t) => {
   const cache = createLineCache({ maxBytes: 10_000, maxLineBytes: 1000 })
@@ -7,12 +8,12 @@ test('keeps what it was given and counts bytes with the per-entry overhead', (t)
   t.deepEqual(cache.get(1), Buffer.from('hello'))
   t.is(cache.get(2), undefined)
   t.is(cache.entries(), 1)
-  t.is(cache.bytes(), 5 + CACHE_ENTRY_OVERHEAD_BYTES)
+  t.is(cache.bytes(), BLOCK_COST_BYTES + CACHE_ENTRY_OVERHEAD_BYTES)
 })
 
 test('never holds more bytes than its budget, evicting the least recently used', (t) => {
   const lineBytes = 100
-  const budget = 10 * (lineBytes + CACHE_ENTRY_OVERHEAD_BYTES)
+  const budget = 10 * cacheEntryBytes(lineBytes)
   const cache = createLineCache({ maxBytes: budget, maxLineBytes: 1000 })
   for (let i = 0; i < 100; i++) {
     cache.set(i, Buffer.alloc(lineBytes, i))
@@ -27,7 +28,7 @@ test('never holds more bytes than its budget, evicting the least recently used',
 })
 
 test('keeps many empty lines within its budget', (t) => {
-  const budget = 20 * CACHE_ENTRY_OVERHEAD_BYTES
+  const budget = 20 * cacheEntryBytes(0)
   const cache = createLineCache({ maxBytes: budget, maxLineBytes: 1000 })
   for (let i = 0; i < 1000; i++) cache.set(i, Buffer.alloc(0))
   t.is(cache.entries(), 20)
@@ -40,7 +41,7 @@ test('caches an empty line', (t) => {
   const cached = cache.get(7)
   t.not(cached, undefined)
   t.is(cached?.length, 0)
-  t.is(cache.bytes(), CACHE_ENTRY_OVERHEAD_BYTES)
+  t.is(cache.bytes(), cacheEntryBytes(0))
 })
 
 test('lets lines longer than the line cap bypass it', (t) => {
@@ -82,7 +83,7 @@ test('gives back every byte value exactly, invalid UTF-8 included', (t) => {
 })
 
 test('a budget of zero or below one entry disables it', (t) => {
-  for (const maxBytes of [0, CACHE_ENTRY_OVERHEAD_BYTES]) {
+  for (const maxBytes of [0, cacheEntryBytes(0) - 1]) {
     const cache = createLineCache({ maxBytes, maxLineBytes: 1000 })
     cache.set(1, Buffer.from('x'))
     t.is(cache.get(1), undefined)
@@ -102,16 +103,76 @@ test('clear drops every line', (t) => {
 })
 
 test('has room for a line only while it fits without evicting', (t) => {
-  const cache = createLineCache({ maxBytes: 3 * (10 + CACHE_ENTRY_OVERHEAD_BYTES), maxLineBytes: 100 })
+  const cache = createLineCache({ maxBytes: 3 * cacheEntryBytes(10), maxLineBytes: 100 })
   t.true(cache.hasRoomFor(10))
   cache.set(0, Buffer.alloc(10))
   cache.set(1, Buffer.alloc(10))
-  t.true(cache.hasRoomFor(10))
-  t.false(cache.hasRoomFor(11))
+  t.true(cache.hasRoomFor(BLOCK_DATA_BYTES))
+  t.false(cache.hasRoomFor(BLOCK_DATA_BYTES + 1), 'a second block would not fit')
   cache.set(2, Buffer.alloc(10))
   t.false(cache.hasRoomFor(0))
   t.is(cache.entries(), 3)
   cache.clear()
   t.true(cache.hasRoomFor(10))
   t.false(createLineCache({ maxBytes: 0, maxLineBytes: 100 }).hasRoomFor(0), 'a disabled cache never has room')
+})
+
+test('charges each line its blocks and its entry', (t) => {
+  t.is(cacheEntryBytes(0), BLOCK_COST_BYTES + CACHE_ENTRY_OVERHEAD_BYTES)
+  t.is(cacheEntryBytes(BLOCK_DATA_BYTES), BLOCK_COST_BYTES + CACHE_ENTRY_OVERHEAD_BYTES)
+  t.is(cacheEntryBytes(BLOCK_DATA_BYTES + 1), 2 * BLOCK_COST_BYTES + CACHE_ENTRY_OVERHEAD_BYTES)
+  t.is(cacheEntryBytes(65536), 1024 * BLOCK_COST_BYTES + CACHE_ENTRY_OVERHEAD_BYTES)
+})
+
+test('holds no more lines than its entry cap, evicting the least recently used', (t) => {
+  const cache = createLineCache({ maxBytes: 1_000_000, maxLineBytes: 1000, maxEntries: 5 })
+  for (let i = 0; i < 20; i++) {
+    cache.set(i, Buffer.from(`line ${i}`))
+    cache.get(0)
+    t.true(cache.entries() <= 5)
+  }
+  t.is(cache.entries(), 5)
+  t.deepEqual(cache.get(0), Buffer.from('line 0'))
+  t.deepEqual(cache.get(19), Buffer.from('line 19'))
+  t.is(cache.get(1), undefined)
+  t.false(cache.hasRoomFor(0), 'at the cap nothing fits without evicting')
+})
+
+test('keeps its entry cap below what a V8 Map can hold', (t) => {
+  t.true(MAX_CACHE_ENTRIES < 2 ** 24)
+  const cache = createLineCache({ maxBytes: 1_000_000, maxLineBytes: 1000, maxEntries: 2 ** 30 })
+  t.true(cache.hasRoomFor(0), 'a larger cap asked for is clamped, not refused')
+})
+
+test('keeping a line twice keeps the first copy and charges it once', (t) => {
+  const cache = createLineCache({ maxBytes: 10_000, maxLineBytes: 1000 })
+  cache.set(3, Buffer.from('first'))
+  cache.set(3, Buffer.from('second'))
+  t.deepEqual(cache.get(3), Buffer.from('first'))
+  t.is(cache.entries(), 1)
+  t.is(cache.bytes(), cacheEntryBytes(5))
+})
+
+test('under random churn it hands back exact bytes and its memory stays within the budget', (t) => {
+  const budget = 2_000_000
+  const cache = createLineCache({ maxBytes: budget, maxLineBytes: 4096 })
+  // Each line number always has the same content, so any hit can be checked.
+  const lineFor = (n: number): Buffer => Buffer.alloc((n * 7919) % 700, String.fromCharCode(33 + (n % 90)) + `#${n}#`)
+  let seed = 12345
+  const random = (): number => { seed = (Math.imul(seed, 1103515245) + 12345) >>> 0; return seed / 2 ** 32 }
+  let hits = 0
+  for (let i = 0; i < 60_000; i++) {
+    const n = Math.floor(random() ** 2 * 20_000)
+    const cached = cache.get(n)
+    if (cached === undefined) cache.set(n, lineFor(n))
+    else {
+      hits++
+      if (!cached.equals(lineFor(n))) { t.fail(`line ${n} came back changed`); return }
+    }
+    if (cache.bytes() > budget) { t.fail(`${cache.bytes()} bytes charged over a budget of ${budget}`); return }
+  }
+  t.true(hits > 10_000, `${hits} hits`)
+  t.true(cache.memoryBytes() <= budget + 16384 * BLOCK_COST_BYTES, `${cache.memoryBytes()} bytes of slabs`)
+  cache.clear()
+  t.is(cache.memoryBytes(), 0)
 })
