@@ -7,12 +7,19 @@ import { LRUCache } from 'lru-cache'
 import { BLOCK_COST_BYTES, LineBlocks, blocksForLine } from './line-blocks.js'
 
 // What lru-cache spends per entry on the heap (its Map entry and five array slots, with their
-// growth slack) once the value is a small integer: measured 73-83 bytes from 250 k to 4 M entries.
-export const CACHE_ENTRY_OVERHEAD_BYTES = 88
+// growth slack) once the value is a small integer. A cache at its budget churns, and deleted
+// Map entries hold their slots until a rehash: after 3 x its size in inserts, 102-112 bytes per
+// entry from 250 k to 4 M entries (73-83 while it only fills).
+export const CACHE_ENTRY_OVERHEAD_BYTES = 112
 
-// V8 refuses a Map of more than 2^24 entries ("Map maximum size exceeded"), and lru-cache keeps
-// one; a budget of many short lines would otherwise reach it and every later insert would throw.
-export const MAX_CACHE_ENTRIES = 2 ** 24 - 2 ** 16
+// lru-cache keeps its entries in a Map, and V8 refuses a Map past 2^24 entries, deleted ones
+// counted until it rehashes. A cache churning at its cap deletes one entry per insert: with
+// more than 2^23 live, the rehash wants to double the table and throws "Map maximum size
+// exceeded" on every later insert (measured: churn at 2^23 live runs on, at 12 M it throws).
+export const MAX_CACHE_ENTRIES = 2 ** 23
+
+/** The largest budget: LineBlocks links its blocks with Int32 ids (2^31 blocks of 72 bytes). */
+export const MAX_CACHE_BYTES = 128 * 2 ** 30
 
 /** What the cache charges its budget for one line: its blocks and its LRU entry. */
 export function cacheEntryBytes (lineBytes: number): number {

@@ -4,11 +4,12 @@ import { availableParallelism } from 'node:os'
 import { parseCommandLine, type OptionSpec } from '@line-server/shared'
 import { INDEX_OPTIONS, resolveUserPath, type EnsureIndexOptions } from '@line-server/indexer'
 import { DEFAULT_HEAP_GROWTH_PERCENT } from './heap-growth.js'
+import { MAX_CACHE_BYTES } from './cache.js'
 
 export const SERVE_OPTIONS: readonly OptionSpec[] = [
   { flag: 'port', env: 'PORT', kind: 'integer', min: 0, max: 65535, default: 8080, description: 'TCP port to listen on (0 picks a free one)' },
   { flag: 'host', env: 'HOST', kind: 'string', default: '0.0.0.0', description: 'address to listen on' },
-  { flag: 'cache-bytes', env: 'LINE_SERVER_CACHE_BYTES', kind: 'bytes', min: 0, default: 64 * 1024 * 1024, description: 'LRU cache budget for hot lines in bytes (0 disables)' },
+  { flag: 'cache-bytes', env: 'LINE_SERVER_CACHE_BYTES', kind: 'bytes', min: 0, max: MAX_CACHE_BYTES, default: 64 * 1024 * 1024, description: 'LRU cache budget for hot lines in bytes (0 disables; at most 128GiB)' },
   { flag: 'cache-max-line-bytes', env: 'LINE_SERVER_CACHE_MAX_LINE_BYTES', kind: 'bytes', min: 0, default: 64 * 1024, description: 'lines longer than this bypass the cache' },
   { flag: 'heap-growth-percent', env: 'LINE_SERVER_HEAP_GROWTH_PERCENT', kind: 'integer', min: 0, max: 1000, default: DEFAULT_HEAP_GROWTH_PERCENT, description: 'garbage the JS heap may gather past its live size before a full GC, in percent (0: V8 decides); lower holds RSS down for more GC time' },
   { flag: 'processes', env: 'LINE_SERVER_PROCESSES', kind: 'integer', min: 1, max: 64, default: 1, description: 'serving processes sharing the port (node:cluster); the cache budget is split among them' },

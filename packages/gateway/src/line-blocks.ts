@@ -87,6 +87,7 @@ export class LineBlocks {
       const bytes = Math.min(remaining, run * BLOCK_DATA_BYTES)
       slab.data.copy(out, written, start * BLOCK_DATA_BYTES, start * BLOCK_DATA_BYTES + bytes)
       written += bytes
+      if (written === length) break
       block = slab.next[start + run - 1]!
     }
     return out

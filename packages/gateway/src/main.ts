@@ -79,7 +79,7 @@ async function startServing (config: ServerConfig, logger: Logger): Promise<numb
   })
   const metrics = createMetrics({
     counters,
-    cache: () => ({ entries: cache.entries(), bytes: cache.bytes() }),
+    cache: () => ({ entries: cache.entries(), bytes: cache.bytes(), memoryBytes: cache.memoryBytes() }),
     engine: () => {
       const engine = service.engine
       return engine === undefined ? undefined : { ...engine.stats, pendingLookups: engine.pendingLookups, threads: engine.threads }

@@ -18,7 +18,7 @@ export interface ServingCounters {
 /** What the metrics read at scrape time from the parts that own the numbers. */
 export interface MetricsSources {
   readonly counters: ServingCounters
-  readonly cache: () => { entries: number, bytes: number }
+  readonly cache: () => { entries: number, bytes: number, memoryBytes: number }
   readonly engine: () => { pendingLookups: number, batches: number, batchedLines: number, rejectedLookups: number, failedLookups: number, coalescedLookups: number, poolErrors: number, threads: number } | undefined
   readonly index: () => { lines: number, dataBytes: number, checkpoints: number, indexSeconds: number } | undefined
   readonly ready: () => boolean
@@ -49,6 +49,7 @@ export function createMetrics (sources: MetricsSources): ServerMetrics {
   gauge(registry, 'line_server_http_requests_in_flight', 'Requests being handled now.', () => c.requestsInFlight)
   gauge(registry, 'line_server_cache_entries', 'Lines held in the LRU cache.', () => sources.cache().entries)
   gauge(registry, 'line_server_cache_bytes', 'Bytes the LRU cache accounts for, entry overhead included.', () => sources.cache().bytes)
+  gauge(registry, 'line_server_cache_memory_bytes', 'Bytes of off-heap slabs holding cached lines; kept for reuse once allocated.', () => sources.cache().memoryBytes)
   gauge(registry, 'line_server_ready', '1 once the index is loaded and the engine is up, else 0.', () => sources.ready() ? 1 : 0, 'min')
   const engine = (): ReturnType<MetricsSources['engine']> => sources.engine()
   gauge(registry, 'line_server_engine_queue_depth', 'Lookups queued or being read by engine workers.', () => engine()?.pendingLookups ?? 0)

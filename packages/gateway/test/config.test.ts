@@ -106,3 +106,10 @@ test('parses a line range and a metrics address', (t) => {
 test('asks for help with --help', (t) => {
   t.deepEqual(loadServerConfig(['--help', '--port=bad'], {}), { kind: 'help' })
 })
+
+test('takes a cache budget up to 128 GiB and refuses more', (t) => {
+  const ok = loadServerConfig(['data.txt', '--cache-bytes=128GiB'], {})
+  t.is(ok.kind === 'ok' ? ok.config.cacheBytes : undefined, 128 * 2 ** 30)
+  const over = loadServerConfig(['data.txt', '--cache-bytes=129GiB'], {})
+  t.true(over.kind === 'invalid' && over.problems.some((p) => p.includes('--cache-bytes') && p.includes('at most')), JSON.stringify(over))
+})

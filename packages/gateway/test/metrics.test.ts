@@ -49,6 +49,7 @@ test('counts cache hits and misses', async (t) => {
   t.regex(text, /^line_server_lines_served_total 5$/m)
   t.regex(text, /^line_server_bytes_served_total 30$/m)
   t.regex(text, /^line_server_cache_entries 2$/m)
+  t.regex(text, /^line_server_cache_memory_bytes 1179648$/m, 'one slab: 16384 blocks of 64 bytes and two Int32 slots')
   t.regex(text, /^line_server_ready 1$/m)
 })
 

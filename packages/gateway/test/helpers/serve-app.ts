@@ -31,7 +31,7 @@ export async function serveApp (t: ExecutionContext, options: ServeOptions = {})
   const logger = createMemoryLogger()
   const metrics = createMetrics({
     counters,
-    cache: () => ({ entries: cache.entries(), bytes: cache.bytes() }),
+    cache: () => ({ entries: cache.entries(), bytes: cache.bytes(), memoryBytes: cache.memoryBytes() }),
     engine: () => undefined,
     index: () => undefined,
     ready: () => state.source !== undefined
