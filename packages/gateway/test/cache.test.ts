@@ -99,7 +99,13 @@ test('clear drops every line', (t) => {
   cache.clear()
   t.is(cache.entries(), 0)
   t.is(cache.bytes(), 0)
+  t.is(cache.memoryBytes(), 0)
   t.is(cache.get(1), undefined)
+  cache.set(3, Buffer.from('after'))
+  cache.set(4, Buffer.alloc(500, 'z'))
+  t.deepEqual(cache.get(3), Buffer.from('after'))
+  t.deepEqual(cache.get(4), Buffer.alloc(500, 'z'))
+  t.is(cache.bytes(), cacheEntryBytes(5) + cacheEntryBytes(500))
 })
 
 test('has room for a line only while it fits without evicting', (t) => {
