@@ -1,4 +1,5 @@
 import test from 'ava'
+import { createRandom } from '@line-server/testkit'
 import { CACHE_ENTRY_OVERHEAD_BYTES, MAX_CACHE_ENTRIES, cacheEntryBytes, createLineCache } from '../src/cache.js'
 import { BLOCK_COST_BYTES, BLOCK_DATA_BYTES } from '../src/line-blocks.js'
 
@@ -164,8 +165,7 @@ test('under random churn it hands back exact bytes and its memory stays within t
   const cache = createLineCache({ maxBytes: budget, maxLineBytes: 4096 })
   // Each line number always has the same content, so any hit can be checked.
   const lineFor = (n: number): Buffer => Buffer.alloc((n * 7919) % 700, String.fromCharCode(33 + (n % 90)) + `#${n}#`)
-  let seed = 12345
-  const random = (): number => { seed = (Math.imul(seed, 1103515245) + 12345) >>> 0; return seed / 2 ** 32 }
+  const random = createRandom(12345)
   let hits = 0
   for (let i = 0; i < 60_000; i++) {
     const n = Math.floor(random() ** 2 * 20_000)

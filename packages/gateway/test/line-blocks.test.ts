@@ -1,4 +1,5 @@
 import test from 'ava'
+import { createRandom } from '@line-server/testkit'
 import { BLOCK_COST_BYTES, BLOCK_DATA_BYTES, LineBlocks, blocksForLine } from '../src/line-blocks.js'
 
 const SLAB_BLOCKS = 16384
@@ -57,8 +58,7 @@ test('a line may span slabs and scattered blocks', (t) => {
 test('random writes and frees against a model never mix lines up or leak blocks', (t) => {
   const blocks = new LineBlocks()
   const live = new Map<number, { readonly length: number, readonly salt: number }>()
-  let seed = 7
-  const random = (): number => { seed = (Math.imul(seed, 1103515245) + 12345) >>> 0; return seed / 2 ** 32 }
+  const random = createRandom(7)
   let peakBlocks = 0
   for (let step = 0; step < 100_000; step++) {
     if (live.size > 0 && random() < 0.48) {
