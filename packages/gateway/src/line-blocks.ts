@@ -53,7 +53,7 @@ export class LineBlocks {
     const head = this.take()
     let block = head
     for (let written = 0; ;) {
-      const slab = this.slabs[block >>> BLOCKS_PER_SLAB_LOG2]!
+      const slab = this.slabOf(block)
       const at = (block & BLOCK_MASK) * BLOCK_DATA_BYTES
       const end = Math.min(line.length, written + BLOCK_DATA_BYTES)
       line.copy(slab.data, at, written, end)
@@ -66,20 +66,20 @@ export class LineBlocks {
       slab.next[block & BLOCK_MASK] = following
       block = following
     }
-    this.slabs[head >>> BLOCKS_PER_SLAB_LOG2]!.lineBytes[head & BLOCK_MASK] = line.length
+    this.slabOf(head).lineBytes[head & BLOCK_MASK] = line.length
     this.inUse += count
     return head
   }
 
   /** A fresh copy of the line whose handle this is. */
   read (head: number): Buffer {
-    const length = this.slabs[head >>> BLOCKS_PER_SLAB_LOG2]!.lineBytes[head & BLOCK_MASK]!
+    const length = this.slabOf(head).lineBytes[head & BLOCK_MASK]!
     const out = Buffer.allocUnsafe(length)
     let block = head
     for (let written = 0; written < length;) {
       // A line written into fresh or freshly freed blocks mostly sits in consecutive ones in
       // one slab: copy each such run at once instead of block by block.
-      const slab = this.slabs[block >>> BLOCKS_PER_SLAB_LOG2]!
+      const slab = this.slabOf(block)
       const start = block & BLOCK_MASK
       const remaining = length - written
       let run = 1
@@ -98,14 +98,14 @@ export class LineBlocks {
     let block = head
     let count = 1
     for (;;) {
-      const following = this.slabs[block >>> BLOCKS_PER_SLAB_LOG2]!.next[block & BLOCK_MASK]!
+      const following = this.slabOf(block).next[block & BLOCK_MASK]!
       if (following === END) break
       block = following
       count++
     }
     // The chain goes onto the free list whole and in order, so the next line to take these
     // blocks gets the same consecutive runs back.
-    this.slabs[block >>> BLOCKS_PER_SLAB_LOG2]!.next[block & BLOCK_MASK] = this.freeHead
+    this.slabOf(block).next[block & BLOCK_MASK] = this.freeHead
     this.freeHead = head
     this.inUse -= count
   }
@@ -118,10 +118,14 @@ export class LineBlocks {
     this.inUse = 0
   }
 
+  private slabOf (block: number): Slab {
+    return this.slabs[block >>> BLOCKS_PER_SLAB_LOG2]!
+  }
+
   private take (): number {
     if (this.freeHead !== END) {
       const block = this.freeHead
-      this.freeHead = this.slabs[block >>> BLOCKS_PER_SLAB_LOG2]!.next[block & BLOCK_MASK]!
+      this.freeHead = this.slabOf(block).next[block & BLOCK_MASK]!
       return block
     }
     if (this.issued === this.slabs.length * BLOCKS_PER_SLAB) {
