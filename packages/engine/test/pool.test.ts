@@ -1,0 +1,36 @@
+import test from 'ava'
+import { createTempDir, referenceLines } from '@line-server/testkit'
+import { createLookupPool, WORKER_YOUNG_GENERATION_MB } from '../src/pool.js'
+import type { LookupBatchResult } from '../src/line-reader.js'
+import { indexData } from './helpers/indexed-file.js'
+
+// 300 lines of 64 KiB to 200 KiB: one batch of all of them returns 40 MB, twenty times the
+// workers' young generation.
+const LONG_LINES = Buffer.from(Array.from({ length: 300 }, (_, i) => String.fromCharCode(97 + (i % 26)).repeat(65536 + i * 457)).join('\n'))
+
+test('workers run with the small young generation and still return batches far larger than it', async (t) => {
+  const file = await indexData(createTempDir(t), 'long', LONG_LINES, 64, 1024 * 1024)
+  const pool = createLookupPool({
+    dataPath: file.dataPath,
+    index: file.index,
+    expectedData: { sizeBytes: file.identity.sizeBytes, mtimeNs: file.identity.mtimeNs },
+    threads: 2,
+    maxQueuedBatches: 16
+  })
+  t.teardown(async () => { await pool.close({ force: true }) })
+  const reference = referenceLines(LONG_LINES)
+  const all = Float64Array.from(reference.keys())
+  const results = await Promise.all([1, 2, 3, 4].map(async () => await pool.run(all) as LookupBatchResult))
+  for (const result of results) {
+    let at = 0
+    let wrong = 0
+    result.lengths.forEach((length, i) => {
+      if (!Buffer.from(result.bytes.buffer, result.bytes.byteOffset + at, length).equals(reference[i]!)) wrong++
+      at += length
+    })
+    t.is(wrong, 0)
+    t.is(at, result.bytes.length)
+  }
+  t.true(pool.threads.length >= 1)
+  for (const worker of pool.threads) t.is(worker.resourceLimits?.maxYoungGenerationSizeMb, WORKER_YOUNG_GENERATION_MB)
+})
