@@ -2,7 +2,7 @@
 // Runs inside engine workers (and in tests directly). Failures come back as data, not throws:
 // error classes do not survive the hop back to the main thread.
 import { fstatSync, readSync } from 'node:fs'
-import { checkpointTables, locateLine, type CheckpointTables, type SharedLineIndex } from '@line-server/shared'
+import { checkpointViews, locateLine, type CheckpointViews, type SharedLineIndex } from '@line-server/shared'
 
 const NEWLINE = 0x0a
 
@@ -31,7 +31,7 @@ export class LineReader {
   private readonly fd: number
   private readonly index: SharedLineIndex
   private readonly expected: ExpectedDataFile | undefined
-  private readonly tables: CheckpointTables
+  private readonly tables: CheckpointViews
   private readonly scratch: Buffer
   private arena: Buffer
 
@@ -39,7 +39,7 @@ export class LineReader {
     this.fd = fd
     this.index = index
     this.expected = expected
-    this.tables = checkpointTables(index)
+    this.tables = checkpointViews(index)
     this.scratch = Buffer.allocUnsafeSlow(Math.max(1, index.checkpointEveryBytes))
     this.arena = Buffer.allocUnsafeSlow(64 * 1024)
   }

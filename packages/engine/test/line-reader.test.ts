@@ -1,7 +1,7 @@
 import test, { type ExecutionContext } from 'ava'
 import { appendFileSync, closeSync, ftruncateSync, openSync, writeSync, utimesSync } from 'node:fs'
 import { join } from 'node:path'
-import { allocateSharedIndex, checkpointTables, identifyDataFile } from '@line-server/shared'
+import { createSharedIndex, identifyDataFile } from '@line-server/shared'
 import { LineReader, LOOKUP_FAILURE_CODES } from '../src/line-reader.js'
 import { createRandom, createTempDir, edgeCaseFiles, randomData, referenceLines, referenceLineStarts } from '@line-server/testkit'
 import { indexData, type IndexedFile } from './helpers/indexed-file.js'
@@ -172,10 +172,10 @@ test('reads lines past 4 GiB of a sparse file', (t) => {
   const tailStarts = tail.map((_, i) => base + tail.slice(0, i).reduce((sum, line) => sum + Buffer.byteLength(line) + 1, 0))
   const lastStart = base - 1 + content.length
   const checkpoints: Array<[number, number]> = [[0, 0], [1, 5], [2, base], [50, tailStarts[48]!], [tail.length + 2, lastStart]]
-  const index = allocateSharedIndex({ dataSizeBytes: size, lineCount: tail.length + 3, checkpointCount: checkpoints.length, checkpointEveryLines: 64, checkpointEveryBytes: 4096 })
-  const tables = checkpointTables(index)
-  tables.lines.set(checkpoints.map(([line]) => line))
-  tables.offsets.set(checkpoints.map(([, offset]) => offset))
+  const index = createSharedIndex({ dataSizeBytes: size, lineCount: tail.length + 3, checkpointEveryLines: 64, checkpointEveryBytes: 4096 }, {
+    lines: Float64Array.from(checkpoints, ([line]) => line),
+    offsets: Float64Array.from(checkpoints, ([, offset]) => offset)
+  })
   const reader = openReader(t, { dataPath, index, identity: identifyDataFile(dataPath) }, true)
   t.deepEqual(reader.readLine(0), Buffer.from('head'))
   const batch = reader.readBatch(tail.map((_, i) => 2 + i))

@@ -1,7 +1,7 @@
 import test, { type ExecutionContext } from 'ava'
 import { appendFileSync, closeSync, ftruncateSync, openSync, readdirSync, readFileSync, readSync, writeFileSync, writeSync, existsSync } from 'node:fs'
 import { join } from 'node:path'
-import { checkpointTables, identifyDataFile, loadIndexFile, locateLine } from '@line-server/shared'
+import { checkpointTables, checkpointViews, identifyDataFile, loadIndexFile, locateLine } from '@line-server/shared'
 import { buildIndex, DEFAULT_CHECKPOINT_EVERY_BYTES, DEFAULT_CHECKPOINT_EVERY_LINES } from '../src/build-index.js'
 import { createRandom, createTempDir, edgeCaseFiles, randomData, referenceCheckpoints, referenceLines, referenceLineStarts } from '@line-server/testkit'
 import { assertIndexMatches, type JoinedIndex } from './helpers/index-check.js'
@@ -130,12 +130,13 @@ test('indexes a sparse file past 4 GiB and locates the lines beyond 2^32', async
   t.is(result.lineCount, expectedLines)
   t.is(result.dataSizeBytes, size)
   const index = loadJoined(dataPath, indexPath)
-  const facts = { dataSizeBytes: size, lineCount: index.lineCount, checkpointCount: index.lines.length, checkpointEveryLines: 16, checkpointEveryBytes: 1024 }
+  const facts = loadIndexFile(indexPath, identifyDataFile(dataPath)).index
+  const views = checkpointViews(facts)
   t.true(index.offsets.includes(base), 'a checkpoint at exactly 2^32')
   const expected = new Map<number, string>([[0, 'first'], [1, 'second'], [expectedLines - 1, 'end']])
   tailLines.forEach((text, i) => expected.set(3 + i, text))
   for (const [line, text] of expected) {
-    const { blockStart, blockEnd, linesToSkip } = locateLine(facts, index, line)
+    const { blockStart, blockEnd, linesToSkip } = locateLine(facts, views, line)
     t.true(linesToSkip < 16)
     // Blocks can span the hole; a line starts within checkpointEveryBytes of its block.
     const block = readAt(dataPath, blockStart, Math.min(blockEnd - blockStart, 1024 + 200))
@@ -144,7 +145,7 @@ test('indexes a sparse file past 4 GiB and locates the lines beyond 2^32', async
     const end = block.indexOf(0x0a, at)
     t.is(block.subarray(at, end === -1 ? block.length : end).toString('utf8'), text, `line ${line}`)
   }
-  const longLine = locateLine(facts, index, 2)
+  const longLine = locateLine(facts, views, 2)
   t.deepEqual([longLine.blockStart, longLine.blockEnd, longLine.linesToSkip], [0, base, 2], 'the run of NULs is the third line of the block ending at 2^32')
 })
 

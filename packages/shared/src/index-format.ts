@@ -13,26 +13,27 @@
 //  80  checkpointEveryLines      u32
 //  84  checkpointEveryBytes      u32
 //  88  bodyCrc32                 u32 (CRC-32 of the whole body)
-//  92  reserved, zero            32 bytes
+//  92  checkpointGroupCount      u32
+//  96  reserved, zero            28 bytes
 // 124  headerCrc32               u32 (CRC-32 of bytes 0..123)
-// 128  body: checkpointCount line numbers (0-based), then checkpointCount byte offsets, each
-//      a float64 holding a whole number below 2^53: the in-memory table byte for byte, so a
-//      load is one read into the SharedArrayBuffer (version 1 stored u64s; converting them
-//      took 30 ms of every restart at 10 GiB)
+// 128  body: the in-memory table byte for byte (see SharedLineIndex in line-index.ts), so a
+//      load is one read into the SharedArrayBuffer: per group three float64s (first
+//      checkpoint, base line, base offset), then per checkpoint a u32 line delta and a u32
+//      offset delta. Version 2 stored two float64s per checkpoint, twice the memory; version 1
+//      stored u64s, and converting them took 30 ms of every restart at 10 GiB
 //
-// Checkpoint i says "line lines[i] starts at byte offsets[i]". Checkpoint 0 is (0, 0). A new
+// Checkpoint i says "line L starts at byte O". Checkpoint 0 is (0, 0). A new
 // checkpoint starts at the first line start after `checkpointEveryLines` lines or
 // `checkpointEveryBytes` bytes since the previous one, so every line start in a block lies
 // within `checkpointEveryBytes` of the block's start: a lookup reads at most that much to find
 // its line, plus the line itself when it runs past.
 import { crc32 } from 'node:zlib'
+import { sharedIndexBytes } from './line-index.js'
 
 export const INDEX_MAGIC = Buffer.from('LSRVIDX\n', 'latin1')
-export const INDEX_FORMAT_VERSION = 2
+export const INDEX_FORMAT_VERSION = 3
 export const INDEX_HEADER_BYTES = 128
 export const FINGERPRINT_BYTES = 32
-/** Bytes one checkpoint takes on disk and in memory (two 8-byte numbers). */
-export const CHECKPOINT_BYTES = 16
 
 export interface IndexHeader {
   readonly formatVersion: number
@@ -41,6 +42,7 @@ export interface IndexHeader {
   readonly dataFingerprint: Buffer
   readonly lineCount: number
   readonly checkpointCount: number
+  readonly checkpointGroupCount: number
   readonly checkpointEveryLines: number
   readonly checkpointEveryBytes: number
   readonly bodyCrc32: number
@@ -74,6 +76,7 @@ export function encodeHeader (header: Omit<IndexHeader, 'formatVersion'>): Buffe
   buf.writeUInt32LE(header.checkpointEveryLines, 80)
   buf.writeUInt32LE(header.checkpointEveryBytes, 84)
   buf.writeUInt32LE(header.bodyCrc32, 88)
+  buf.writeUInt32LE(header.checkpointGroupCount, 92)
   buf.writeUInt32LE(crc32(buf.subarray(0, 124)), 124)
   return buf
 }
@@ -91,15 +94,16 @@ export function decodeHeader (buf: Buffer): IndexHeader {
     dataFingerprint: Buffer.from(buf.subarray(32, 64)),
     lineCount: readSafeU64(buf, 64, 'line count'),
     checkpointCount: readSafeU64(buf, 72, 'checkpoint count'),
+    checkpointGroupCount: buf.readUInt32LE(92),
     checkpointEveryLines: buf.readUInt32LE(80),
     checkpointEveryBytes: buf.readUInt32LE(84),
     bodyCrc32: buf.readUInt32LE(88)
   }
 }
 
-/** Body size in bytes for a given checkpoint count. */
-export function bodyBytes (checkpointCount: number): number {
-  return checkpointCount * CHECKPOINT_BYTES
+/** Body size in bytes for the header's checkpoint and group counts. */
+export function bodyBytes (header: Pick<IndexHeader, 'checkpointCount' | 'checkpointGroupCount'>): number {
+  return sharedIndexBytes(header.checkpointCount, header.checkpointGroupCount)
 }
 
 // Numbers up to 2^53 are exact in a double, which covers any file a disk can hold (8 PiB).

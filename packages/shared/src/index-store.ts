@@ -9,7 +9,7 @@ import { crc32 } from 'node:zlib'
 import {
   INDEX_HEADER_BYTES, IndexFormatError, bodyBytes, decodeHeader, encodeHeader, type IndexHeader
 } from './index-format.js'
-import { allocateSharedIndex, checkpointTables, type CheckpointTables, type SharedLineIndex } from './line-index.js'
+import { allocateSharedIndex, checkpointViews, createSharedIndex, type CheckpointTables, type CheckpointViews, type SharedLineIndex } from './line-index.js'
 import { sameIdentity, type DataFileIdentity } from './fingerprint.js'
 
 // The body moves between disk and the table this many bytes per syscall.
@@ -27,27 +27,31 @@ export interface IndexContents {
 /** Writes an index for `data` atomically: temp file, fsync, rename, fsync of the directory. */
 export function writeIndexFile (indexPath: string, data: DataFileIdentity, contents: IndexContents): void {
   const tempPath = `${indexPath}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`
-  const checkpointCount = contents.tables.lines.length
+  const packed = createSharedIndex({
+    dataSizeBytes: data.sizeBytes,
+    lineCount: contents.lineCount,
+    checkpointEveryLines: contents.checkpointEveryLines,
+    checkpointEveryBytes: contents.checkpointEveryBytes
+  }, contents.tables)
   let fd: number | undefined = openSync(tempPath, 'wx', 0o644)
   try {
     // Body first, header last: the header's checksum covers the body's checksum.
     let bodyCrc = 0
     let position = INDEX_HEADER_BYTES
-    for (const table of [contents.tables.lines, contents.tables.offsets]) {
-      const bytes = Buffer.from(table.buffer, table.byteOffset, table.byteLength)
-      for (let start = 0; start < bytes.length; start += IO_CHUNK_BYTES) {
-        const chunk = bytes.subarray(start, start + IO_CHUNK_BYTES)
-        bodyCrc = crc32(chunk, bodyCrc)
-        writeFully(fd, chunk, position)
-        position += chunk.length
-      }
+    const body = Buffer.from(packed.buffer)
+    for (let start = 0; start < body.length; start += IO_CHUNK_BYTES) {
+      const chunk = body.subarray(start, start + IO_CHUNK_BYTES)
+      bodyCrc = crc32(chunk, bodyCrc)
+      writeFully(fd, chunk, position)
+      position += chunk.length
     }
     const header = encodeHeader({
       dataSizeBytes: data.sizeBytes,
       dataMtimeNs: data.mtimeNs,
       dataFingerprint: data.fingerprint,
       lineCount: contents.lineCount,
-      checkpointCount,
+      checkpointCount: packed.checkpointCount,
+      checkpointGroupCount: packed.checkpointGroupCount,
       checkpointEveryLines: contents.checkpointEveryLines,
       checkpointEveryBytes: contents.checkpointEveryBytes,
       bodyCrc32: bodyCrc
@@ -86,7 +90,7 @@ export function loadIndexFile (indexPath: string, data: DataFileIdentity): { hea
     }
     // Before allocating what the header asks for: a damaged count must not become a huge allocation.
     const fileBytes = fstatSync(fd).size
-    const expectedBytes = INDEX_HEADER_BYTES + bodyBytes(header.checkpointCount)
+    const expectedBytes = INDEX_HEADER_BYTES + bodyBytes(header)
     if (fileBytes < expectedBytes) throw new IndexFormatError('truncated', 'the index file ends before its table does')
     if (fileBytes > expectedBytes) throw new IndexFormatError('corrupt-table', 'the index file has bytes after its table')
     const index = allocateSharedIndex(header)
@@ -99,7 +103,7 @@ export function loadIndexFile (indexPath: string, data: DataFileIdentity): { hea
       bodyCrc = crc32(chunk, bodyCrc)
     }
     if (bodyCrc !== header.bodyCrc32) throw new IndexFormatError('body-checksum', 'index body checksum mismatch')
-    checkTableShape(header, checkpointTables(index))
+    checkTableShape(header, checkpointViews(index))
     return { header, index }
   } finally {
     closeSync(fd)
@@ -107,21 +111,36 @@ export function loadIndexFile (indexPath: string, data: DataFileIdentity): { hea
 }
 
 /** A checksum can match a table a buggy writer produced; these invariants every lookup relies on. */
-function checkTableShape (header: IndexHeader, { lines, offsets }: CheckpointTables): void {
+function checkTableShape (header: IndexHeader, views: CheckpointViews): void {
   const fail = (why: string): never => { throw new IndexFormatError('corrupt-table', why) }
+  const { checkpointCount, checkpointGroupCount } = header
   if (header.lineCount === 0) {
-    if (header.checkpointCount !== 0) fail('an empty file must have no checkpoints')
+    if (checkpointCount !== 0 || checkpointGroupCount !== 0) fail('an empty file must have no checkpoints')
     return
   }
-  if (header.checkpointCount === 0 || lines[0] !== 0 || offsets[0] !== 0) fail('the first checkpoint must be line 0 at byte 0')
-  // Increasing from 0 up to the bounds checked below, so every entry is in range once it is
-  // whole (NaN fails every comparison).
-  for (let i = 1; i < header.checkpointCount; i++) {
-    if (!(lines[i]! > lines[i - 1]! && offsets[i]! > offsets[i - 1]!)) fail(`checkpoint ${i} is not after checkpoint ${i - 1}`)
-    if (!Number.isInteger(lines[i]) || !Number.isInteger(offsets[i])) fail(`checkpoint ${i} is not a whole number`)
+  if (checkpointCount === 0 || checkpointGroupCount === 0) fail('a file with lines must have a checkpoint')
+  if (views.groupFirst[0] !== 0) fail('the first group must start at the first checkpoint')
+  let previousLine = -1
+  let previousOffset = -1
+  for (let group = 0; group < checkpointGroupCount; group++) {
+    const first = views.groupFirst[group]!
+    const end = group + 1 < checkpointGroupCount ? views.groupFirst[group + 1]! : checkpointCount
+    // Whole and increasing, so every loop below stays inside the table (NaN fails every comparison).
+    if (!(Number.isInteger(first) && first < end && end <= checkpointCount)) fail(`checkpoint group ${group} has no checkpoints or runs past the table`)
+    if (views.lineDeltas[first] !== 0 || views.offsetDeltas[first] !== 0) fail(`checkpoint group ${group} does not start at its base`)
+    const baseLine = views.groupLine[group]!
+    const baseOffset = views.groupOffset[group]!
+    if (!Number.isInteger(baseLine) || !Number.isInteger(baseOffset)) fail(`checkpoint group ${group} has a base that is not a whole number`)
+    for (let i = first; i < end; i++) {
+      const line = baseLine + views.lineDeltas[i]!
+      const offset = baseOffset + views.offsetDeltas[i]!
+      if (!(line > previousLine && offset > previousOffset)) fail(`checkpoint ${i} is not after checkpoint ${i - 1}`)
+      previousLine = line
+      previousOffset = offset
+    }
   }
-  const last = header.checkpointCount - 1
-  if (lines[last]! >= header.lineCount || offsets[last]! >= header.dataSizeBytes) fail('the last checkpoint is past the end of the file')
+  if (views.groupLine[0] !== 0 || views.groupOffset[0] !== 0) fail('the first checkpoint must be line 0 at byte 0')
+  if (previousLine >= header.lineCount || previousOffset >= header.dataSizeBytes) fail('the last checkpoint is past the end of the file')
 }
 
 /** Fills `target` from `position` on; returns the bytes read, fewer only at end of file. */

@@ -1,26 +1,50 @@
 // The in-memory line index: checkpoint tables in one SharedArrayBuffer that every engine worker
 // maps without copying, and the lookup that turns a line number into a byte range to read.
+//
+// Checkpoints are packed to 8 bytes each: a line number and a byte offset as u32 deltas from
+// their group's base, where a group runs until either delta would pass 2^32 (so a group covers
+// at least 4 GiB or 4 G lines). A 10 GiB file of 110-byte lines has 1.5 M checkpoints in one
+// group: 12 MiB instead of the 24 MiB two float64s each took, and a 100 GB file 120 MB.
+
+const U32_LIMIT = 2 ** 32
+/** Bytes per group: its first checkpoint's number, base line and base offset, as float64s. */
+const GROUP_BYTES = 24
+/** Bytes per checkpoint in memory and on disk: two u32 deltas. */
+export const CHECKPOINT_BYTES = 8
 
 /** Facts about the indexed data file that every lookup needs. */
 export interface LineIndexFacts {
   readonly dataSizeBytes: number
   readonly lineCount: number
   readonly checkpointCount: number
+  readonly checkpointGroupCount: number
   readonly checkpointEveryLines: number
   readonly checkpointEveryBytes: number
 }
 
 /**
- * The index as it is shared with workers: `buffer` holds `checkpointCount` line numbers
- * (0-based) followed by `checkpointCount` byte offsets, each a float64 (exact below 2^53).
+ * The index as it is shared with workers. `buffer` holds, in order: per group, the number of
+ * its first checkpoint, its base line (0-based) and its base byte offset, three float64 arrays
+ * (exact below 2^53); then per checkpoint its line minus its group's base line, and its offset
+ * minus its group's base offset, two u32 arrays.
  */
 export interface SharedLineIndex extends LineIndexFacts {
   readonly buffer: SharedArrayBuffer
 }
 
+/** Checkpoints in plain form, as the indexer finds them: line `lines[i]` starts at byte `offsets[i]`. */
 export interface CheckpointTables {
   readonly lines: Float64Array
   readonly offsets: Float64Array
+}
+
+/** Typed views of a SharedLineIndex's buffer, see SharedLineIndex. */
+export interface CheckpointViews {
+  readonly groupFirst: Float64Array
+  readonly groupLine: Float64Array
+  readonly groupOffset: Float64Array
+  readonly lineDeltas: Uint32Array
+  readonly offsetDeltas: Uint32Array
 }
 
 /** Where to look for one line: the block that holds it and how many lines to skip inside. */
@@ -33,30 +57,100 @@ export interface LineLocation {
   readonly linesToSkip: number
 }
 
-export function allocateSharedIndex (facts: LineIndexFacts): SharedLineIndex {
-  return { ...facts, buffer: new SharedArrayBuffer(facts.checkpointCount * 16) }
+export type IndexFileFacts = Omit<LineIndexFacts, 'checkpointCount' | 'checkpointGroupCount'>
+
+/** Bytes of a shared index's buffer, which are also an index file's body. */
+export function sharedIndexBytes (checkpointCount: number, checkpointGroupCount: number): number {
+  return checkpointGroupCount * GROUP_BYTES + checkpointCount * CHECKPOINT_BYTES
 }
 
-export function checkpointTables (index: SharedLineIndex): CheckpointTables {
-  const count = index.checkpointCount
-  return {
-    lines: new Float64Array(index.buffer, 0, count),
-    offsets: new Float64Array(index.buffer, count * 8, count)
+/** An empty shared buffer of the right size, for a loader to fill with an index file's body. */
+export function allocateSharedIndex (facts: LineIndexFacts): SharedLineIndex {
+  return { ...facts, buffer: new SharedArrayBuffer(sharedIndexBytes(facts.checkpointCount, facts.checkpointGroupCount)) }
+}
+
+/** Packs plain checkpoints (increasing, starting at line 0, byte 0) into a shared index. */
+export function createSharedIndex (facts: IndexFileFacts, tables: CheckpointTables): SharedLineIndex {
+  const { lines, offsets } = tables
+  const index = allocateSharedIndex({ ...facts, checkpointCount: lines.length, checkpointGroupCount: countCheckpointGroups(tables) })
+  const views = checkpointViews(index)
+  let group = -1
+  for (let i = 0; i < lines.length; i++) {
+    if (group < 0 || startsGroup(lines[i]! - views.groupLine[group]!, offsets[i]! - views.groupOffset[group]!)) {
+      group++
+      views.groupFirst[group] = i
+      views.groupLine[group] = lines[i]!
+      views.groupOffset[group] = offsets[i]!
+    }
+    views.lineDeltas[i] = lines[i]! - views.groupLine[group]!
+    views.offsetDeltas[i] = offsets[i]! - views.groupOffset[group]!
   }
+  return index
+}
+
+export function countCheckpointGroups ({ lines, offsets }: CheckpointTables): number {
+  let groups = 0
+  let baseLine = 0
+  let baseOffset = 0
+  for (let i = 0; i < lines.length; i++) {
+    if (groups === 0 || startsGroup(lines[i]! - baseLine, offsets[i]! - baseOffset)) {
+      groups++
+      baseLine = lines[i]!
+      baseOffset = offsets[i]!
+    }
+  }
+  return groups
+}
+
+function startsGroup (lineDelta: number, offsetDelta: number): boolean {
+  return lineDelta >= U32_LIMIT || offsetDelta >= U32_LIMIT
+}
+
+export function checkpointViews (index: SharedLineIndex): CheckpointViews {
+  const groups = index.checkpointGroupCount
+  const count = index.checkpointCount
+  const deltasAt = groups * GROUP_BYTES
+  return {
+    groupFirst: new Float64Array(index.buffer, 0, groups),
+    groupLine: new Float64Array(index.buffer, groups * 8, groups),
+    groupOffset: new Float64Array(index.buffer, groups * 16, groups),
+    lineDeltas: new Uint32Array(index.buffer, deltasAt, count),
+    offsetDeltas: new Uint32Array(index.buffer, deltasAt + count * 4, count)
+  }
+}
+
+/** The checkpoints in plain form: a copy, for tools and tests, never for lookups. */
+export function checkpointTables (index: SharedLineIndex): CheckpointTables {
+  const views = checkpointViews(index)
+  const lines = new Float64Array(index.checkpointCount)
+  const offsets = new Float64Array(index.checkpointCount)
+  for (let group = 0; group < index.checkpointGroupCount; group++) {
+    const end = group + 1 < index.checkpointGroupCount ? views.groupFirst[group + 1]! : index.checkpointCount
+    for (let i = views.groupFirst[group]!; i < end; i++) {
+      lines[i] = views.groupLine[group]! + views.lineDeltas[i]!
+      offsets[i] = views.groupOffset[group]! + views.offsetDeltas[i]!
+    }
+  }
+  return { lines, offsets }
 }
 
 /**
  * Locates a 0-based line. The caller has already checked `lineIndex < lineCount`.
- * Binary search for the last checkpoint at or before the line: O(log checkpoints).
+ * Binary search for the group, then for the last checkpoint at or before the line in it.
  */
-export function locateLine (facts: LineIndexFacts, tables: CheckpointTables, lineIndex: number): LineLocation {
-  const { lines, offsets } = tables
-  const lo = checkpointIndexOf(lines, facts.checkpointCount, lineIndex)
-  const next = lo + 1
+export function locateLine (facts: LineIndexFacts, views: CheckpointViews, lineIndex: number): LineLocation {
+  const group = lastAtOrBelow(views.groupLine, 0, facts.checkpointGroupCount - 1, lineIndex)
+  const groupEnd = group + 1 < facts.checkpointGroupCount ? views.groupFirst[group + 1]! : facts.checkpointCount
+  const lineInGroup = lineIndex - views.groupLine[group]!
+  const at = lastAtOrBelow(views.lineDeltas, views.groupFirst[group]!, groupEnd - 1, lineInGroup)
+  const next = at + 1
+  let blockEnd = facts.dataSizeBytes
+  if (next < groupEnd) blockEnd = views.groupOffset[group]! + views.offsetDeltas[next]!
+  else if (next < facts.checkpointCount) blockEnd = views.groupOffset[group + 1]! + views.offsetDeltas[next]!
   return {
-    blockStart: offsets[lo]!,
-    blockEnd: next < facts.checkpointCount ? offsets[next]! : facts.dataSizeBytes,
-    linesToSkip: lineIndex - lines[lo]!
+    blockStart: views.groupOffset[group]! + views.offsetDeltas[at]!,
+    blockEnd,
+    linesToSkip: lineInGroup - views.lineDeltas[at]!
   }
 }
 
@@ -68,22 +162,20 @@ export function locateLine (facts: LineIndexFacts, tables: CheckpointTables, lin
 export function sliceIndex (index: SharedLineIndex, firstLine: number, lastLine: number): SharedLineIndex {
   if (index.checkpointCount === 0) return index
   const tables = checkpointTables(index)
-  const first = checkpointIndexOf(tables.lines, index.checkpointCount, firstLine)
-  const last = checkpointIndexOf(tables.lines, index.checkpointCount, lastLine)
+  const first = lastAtOrBelow(tables.lines, 0, index.checkpointCount - 1, firstLine)
+  const last = lastAtOrBelow(tables.lines, 0, index.checkpointCount - 1, lastLine)
   const blockEnd = last + 1 < index.checkpointCount ? tables.offsets[last + 1]! : index.dataSizeBytes
-  const slice = allocateSharedIndex({ ...index, checkpointCount: last - first + 1, dataSizeBytes: blockEnd })
-  const sliced = checkpointTables(slice)
-  sliced.lines.set(tables.lines.subarray(first, last + 1))
-  sliced.offsets.set(tables.offsets.subarray(first, last + 1))
-  return slice
+  return createSharedIndex({ ...index, dataSizeBytes: blockEnd }, {
+    lines: tables.lines.slice(first, last + 1),
+    offsets: tables.offsets.slice(first, last + 1)
+  })
 }
 
-function checkpointIndexOf (lines: Float64Array, count: number, lineIndex: number): number {
-  let lo = 0
-  let hi = count - 1
+/** The last position in [lo, hi] of an increasing array whose value is at most `value` (lo if none). */
+function lastAtOrBelow (values: Float64Array | Uint32Array, lo: number, hi: number, value: number): number {
   while (lo < hi) {
     const mid = (lo + hi + 1) >>> 1
-    if (lines[mid]! <= lineIndex) lo = mid
+    if (values[mid]! <= value) lo = mid
     else hi = mid - 1
   }
   return lo

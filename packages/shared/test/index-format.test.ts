@@ -11,6 +11,7 @@ const header: Omit<IndexHeader, 'formatVersion'> = {
   dataFingerprint: Buffer.from(Array.from({ length: 32 }, (_, i) => (i * 37 + 5) & 0xff)),
   lineCount: 2 ** 40 + 7,
   checkpointCount: 3_000_001,
+  checkpointGroupCount: 257,
   checkpointEveryLines: 64,
   checkpointEveryBytes: 16 * 1024,
   bodyCrc32: 0xdeadbeef
@@ -45,12 +46,13 @@ test('a header keeps the largest exact sizes and a zero-line file', (t) => {
   t.deepEqual(decodeHeader(encodeHeader(empty)), { ...empty, formatVersion: INDEX_FORMAT_VERSION })
 })
 
-test('the header starts with the magic, version and header size, and reserved bytes are zero', (t) => {
+test('the header starts with the magic, version and header size, holds the group count at 92, and reserved bytes are zero', (t) => {
   const buf = encodeHeader(header)
   t.deepEqual(buf.subarray(0, 8), INDEX_MAGIC)
   t.is(buf.readUInt32LE(8), INDEX_FORMAT_VERSION)
   t.is(buf.readUInt32LE(12), INDEX_HEADER_BYTES)
-  t.true(buf.subarray(92, 124).every((b) => b === 0))
+  t.is(buf.readUInt32LE(92), 257)
+  t.true(buf.subarray(96, 124).every((b) => b === 0))
 })
 
 test('decoding copies the fingerprint out of the buffer it was given', (t) => {
@@ -102,8 +104,8 @@ test('rejects counts beyond 2^53 as a corrupt table', (t) => {
   }
 })
 
-test('the body holds 16 bytes per checkpoint', (t) => {
-  t.is(bodyBytes(0), 0)
-  t.is(bodyBytes(1), 16)
-  t.is(bodyBytes(1000), 16_000)
+test('the body holds 8 bytes per checkpoint and 24 per group', (t) => {
+  t.is(bodyBytes({ checkpointCount: 0, checkpointGroupCount: 0 }), 0)
+  t.is(bodyBytes({ checkpointCount: 1, checkpointGroupCount: 1 }), 32)
+  t.is(bodyBytes({ checkpointCount: 1000, checkpointGroupCount: 3 }), 8072)
 })

@@ -61,7 +61,7 @@ test('an index written for a data file loads back with the same facts and tables
   const tables = checkpointTables(index)
   t.deepEqual([...tables.lines], [0, 2, 4])
   t.deepEqual([...tables.offsets], [0, 5, 10])
-  t.is(statSync(f.indexPath).size, INDEX_HEADER_BYTES + 3 * 16)
+  t.is(statSync(f.indexPath).size, INDEX_HEADER_BYTES + 24 + 3 * 8)
 })
 
 test('offsets and line numbers past 2^32 survive the round trip exactly', (t) => {
@@ -237,26 +237,69 @@ test('rejects an index with bytes after its table as corrupt', (t) => {
   t.is(rejectionOf(f.indexPath, f.identity), 'corrupt-table')
 })
 
-// Entries are float64s (the table's own bytes); a whole number is the only kind a lookup can use.
+/** Edits an index file's body, then signs body and header again, so only the table's shape is wrong. */
+function rewriteBody (indexPath: string, edit: (body: Buffer) => void): void {
+  const buf = readFileSync(indexPath)
+  edit(buf.subarray(INDEX_HEADER_BYTES))
+  buf.writeUInt32LE(crc32(buf.subarray(INDEX_HEADER_BYTES)), 88)
+  buf.writeUInt32LE(crc32(buf.subarray(0, 124)), 124)
+  writeFileSync(indexPath, buf)
+}
+
+// A group's first checkpoint, base line and base offset are float64s (the table's own bytes);
+// a whole number is the only kind a lookup can use.
 for (const [title, value] of [['a fraction', 2.5], ['NaN', Number.NaN], ['infinity', Number.POSITIVE_INFINITY], ['a value past 2^53', 2 ** 60]] as Array<[string, number]>) {
-  test(`rejects a table entry that is ${title} as corrupt, checksums and all`, (t) => {
-    const f = fixture(t)
-    writeIndexFile(f.indexPath, f.identity, contents([0, 2], [0, 5]))
-    const buf = readFileSync(f.indexPath)
-    buf.writeDoubleLE(value, INDEX_HEADER_BYTES + 8)
-    const bodyCrc = crc32(buf.subarray(INDEX_HEADER_BYTES))
-    buf.writeUInt32LE(bodyCrc, 88)
-    buf.writeUInt32LE(crc32(buf.subarray(0, 124)), 124)
-    writeFileSync(f.indexPath, buf)
-    t.is(rejectionOf(f.indexPath, f.identity), 'corrupt-table')
+  test(`rejects a group entry that is ${title} as corrupt, checksums and all`, (t) => {
+    for (const at of [0, 8, 16]) {
+      const f = fixture(t)
+      writeIndexFile(f.indexPath, f.identity, contents([0, 2], [0, 5]))
+      rewriteBody(f.indexPath, (body) => { body.writeDoubleLE(value, at) })
+      t.is(rejectionOf(f.indexPath, f.identity), 'corrupt-table', `group field at ${at}`)
+    }
   })
 }
 
-test('stores the table as the float64s it holds in memory, after the header', (t) => {
+// Two groups: checkpoint 2's line is 2^32 + 10 past group 0's base.
+const TWO_GROUPS = { lines: [0, 5, 2 ** 32 + 10, 2 ** 32 + 11], offsets: [0, 7, 2 ** 32 + 20, 2 ** 32 + 30], lineCount: 2 ** 32 + 20 }
+
+function twoGroupFixture (t: ExecutionContext): { f: Fixture, identity: DataFileIdentity } {
   const f = fixture(t)
-  writeIndexFile(f.indexPath, f.identity, contents([0, 2], [0, 5]))
-  const body = readFileSync(f.indexPath).subarray(INDEX_HEADER_BYTES)
-  t.deepEqual([0, 8, 16, 24].map((at) => body.readDoubleLE(at)), [0, 2, 0, 5])
+  const identity = { ...f.identity, sizeBytes: 2 ** 33 }
+  writeIndexFile(f.indexPath, identity, contents(TWO_GROUPS.lines, TWO_GROUPS.offsets, TWO_GROUPS.lineCount))
+  return { f, identity }
+}
+
+test('a table of two groups loads back exactly', (t) => {
+  const { f, identity } = twoGroupFixture(t)
+  const { header, index } = loadIndexFile(f.indexPath, identity)
+  t.is(header.checkpointGroupCount, 2)
+  t.deepEqual(checkpointTables(index), { lines: Float64Array.from(TWO_GROUPS.lines), offsets: Float64Array.from(TWO_GROUPS.offsets) })
+})
+
+for (const [title, edit] of [
+  ['a group whose first line delta is not 0', (body: Buffer) => { body.writeUInt32LE(3, 48 + 2 * 4) }],
+  ['a group whose first offset delta is not 0', (body: Buffer) => { body.writeUInt32LE(3, 48 + 4 * 4 + 2 * 4) }],
+  ['a second group that starts at checkpoint 0', (body: Buffer) => { body.writeDoubleLE(0, 8) }],
+  ['a second group that starts past the table', (body: Buffer) => { body.writeDoubleLE(4, 8) }],
+  ['a second group that starts between checkpoints', (body: Buffer) => { body.writeDoubleLE(1.5, 8) }],
+  ['a second group whose base is before the first group\'s last checkpoint', (body: Buffer) => { body.writeDoubleLE(4, 16 + 8) }]
+] as Array<[string, (body: Buffer) => void]>) {
+  test(`rejects a table with ${title} as corrupt`, (t) => {
+    const { f, identity } = twoGroupFixture(t)
+    rewriteBody(f.indexPath, edit)
+    t.is(rejectionOf(f.indexPath, identity), 'corrupt-table')
+  })
+}
+
+test('stores the table packed as it is held in memory, after the header: a group, then u32 deltas', (t) => {
+  const f = fixture(t)
+  writeIndexFile(f.indexPath, f.identity, contents([0, 2, 7], [0, 5, 9]))
+  const file = readFileSync(f.indexPath)
+  t.is(file.readUInt32LE(92), 1, 'one group')
+  const body = file.subarray(INDEX_HEADER_BYTES)
+  t.is(body.length, 24 + 3 * 8)
+  t.deepEqual([0, 8, 16].map((at) => body.readDoubleLE(at)), [0, 0, 0], 'group 0 starts at checkpoint 0, line 0, byte 0')
+  t.deepEqual([0, 1, 2, 3, 4, 5].map((i) => body.readUInt32LE(24 + 4 * i)), [0, 2, 7, 0, 5, 9])
 })
 
 test('rejects a header that promises far more checkpoints than the file holds as truncated', (t) => {

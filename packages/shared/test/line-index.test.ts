@@ -1,24 +1,41 @@
 import test from 'ava'
-import { allocateSharedIndex, checkpointTables, locateLine, sliceIndex, type LineIndexFacts, type SharedLineIndex } from '../src/line-index.js'
+import { checkpointTables, checkpointViews, createSharedIndex, locateLine, sliceIndex, type CheckpointViews, type SharedLineIndex } from '../src/line-index.js'
 
-function indexOf (lines: number[], offsets: number[], lineCount: number, dataSizeBytes: number): { facts: LineIndexFacts, tables: ReturnType<typeof checkpointTables> } {
-  const facts = { dataSizeBytes, lineCount, checkpointCount: lines.length, checkpointEveryLines: 4, checkpointEveryBytes: 100 }
-  const index = allocateSharedIndex(facts)
-  const tables = checkpointTables(index)
-  tables.lines.set(lines)
-  tables.offsets.set(offsets)
-  return { facts, tables }
+function indexOf (lines: number[], offsets: number[], lineCount: number, dataSizeBytes: number): { facts: SharedLineIndex, tables: CheckpointViews } {
+  const facts = sharedIndex(lines, offsets, lineCount, dataSizeBytes)
+  return { facts, tables: checkpointViews(facts) }
 }
 
-test('the shared buffer holds the line table followed by the offset table', (t) => {
-  const facts = { dataSizeBytes: 50, lineCount: 9, checkpointCount: 3, checkpointEveryLines: 4, checkpointEveryBytes: 100 }
-  const index = allocateSharedIndex(facts)
+function sharedIndex (lines: number[], offsets: number[], lineCount: number, dataSizeBytes: number): SharedLineIndex {
+  return createSharedIndex({ dataSizeBytes, lineCount, checkpointEveryLines: 4, checkpointEveryBytes: 100 }, { lines: Float64Array.from(lines), offsets: Float64Array.from(offsets) })
+}
+
+test('the shared buffer holds the group table, then u32 line deltas, then u32 offset deltas', (t) => {
+  const index = sharedIndex([0, 4, 8], [0, 20, 40], 9, 50)
   t.true(index.buffer instanceof SharedArrayBuffer)
-  t.is(index.buffer.byteLength, 3 * 16)
-  const tables = checkpointTables(index)
-  tables.lines.set([0, 4, 8])
-  tables.offsets.set([0, 20, 40])
-  t.deepEqual([...new Float64Array(index.buffer)], [0, 4, 8, 0, 20, 40])
+  t.is(index.checkpointCount, 3)
+  t.is(index.checkpointGroupCount, 1)
+  t.is(index.buffer.byteLength, 24 + 3 * 8)
+  t.deepEqual([...new Float64Array(index.buffer, 0, 3)], [0, 0, 0])
+  t.deepEqual([...new Uint32Array(index.buffer, 24)], [0, 4, 8, 0, 20, 40])
+  t.deepEqual(checkpointTables(index), { lines: Float64Array.from([0, 4, 8]), offsets: Float64Array.from([0, 20, 40]) })
+})
+
+test('a new group starts where a line or offset delta would pass 2^32, and every checkpoint unpacks as it was', (t) => {
+  const G = 2 ** 32
+  const lines = [0, 10, G - 1, G + 9, G + 20, 3 * G, 3 * G + 1, 2 ** 52]
+  const offsets = [0, G - 1, G, G + 1, 2 * G + 5, 2 * G + 6, 9 * G, 2 ** 53 - 2]
+  const index = sharedIndex(lines, offsets, 2 ** 52 + 5, 2 ** 53 - 1)
+  const views = checkpointViews(index)
+  // Checkpoint 2's offset is 2^32 past group 0's base, checkpoint 4's is 2^32 + 5 past group 1's,
+  // and each later one is 2^32 or more lines or bytes past the one before.
+  t.deepEqual([...views.groupFirst], [0, 2, 4, 5, 6, 7])
+  t.is(index.buffer.byteLength, 6 * 24 + lines.length * 8)
+  t.deepEqual([...checkpointTables(index).lines], lines)
+  t.deepEqual([...checkpointTables(index).offsets], offsets)
+  t.deepEqual(locateLine(index, views, G + 15), { blockStart: G + 1, blockEnd: 2 * G + 5, linesToSkip: 6 })
+  t.deepEqual(locateLine(index, views, 3 * G), { blockStart: 2 * G + 6, blockEnd: 9 * G, linesToSkip: 0 })
+  t.deepEqual(locateLine(index, views, 2 ** 52 + 4), { blockStart: 2 ** 53 - 2, blockEnd: 2 ** 53 - 1, linesToSkip: 4 })
 })
 
 test('a single checkpoint covers the whole file', (t) => {
@@ -57,14 +74,6 @@ test('finds the same block as a linear search, for every line of random tables',
   }
 })
 
-function sharedIndex (lines: number[], offsets: number[], lineCount: number, dataSizeBytes: number): SharedLineIndex {
-  const index = allocateSharedIndex({ dataSizeBytes, lineCount, checkpointCount: lines.length, checkpointEveryLines: 4, checkpointEveryBytes: 100 })
-  const tables = checkpointTables(index)
-  tables.lines.set(lines)
-  tables.offsets.set(offsets)
-  return index
-}
-
 test('a slice locates every line of its range exactly like the whole index', (t) => {
   const lines = [0, 4, 8, 12, 16]
   const offsets = [0, 40, 80, 120, 160]
@@ -74,7 +83,7 @@ test('a slice locates every line of its range exactly like the whole index', (t)
       const slice = sliceIndex(whole, first, last)
       t.true(slice.checkpointCount <= Math.floor(last / 4) - Math.floor(first / 4) + 1)
       for (let line = first; line <= last; line++) {
-        t.deepEqual(locateLine(slice, checkpointTables(slice), line), locateLine(whole, checkpointTables(whole), line), `slice ${first}-${last}, line ${line}`)
+        t.deepEqual(locateLine(slice, checkpointViews(slice), line), locateLine(whole, checkpointViews(whole), line), `slice ${first}-${last}, line ${line}`)
       }
     }
   }

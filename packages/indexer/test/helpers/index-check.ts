@@ -1,6 +1,6 @@
 // Checks a joined checkpoint table against the reference split of the data it indexes.
 import type { ExecutionContext } from 'ava'
-import { locateLine } from '@line-server/shared'
+import { checkpointViews, createSharedIndex, locateLine } from '@line-server/shared'
 import type { RangeScan } from '../../src/scan-range.js'
 import { referenceCheckpoints, referenceLines, referenceLineStarts } from '@line-server/testkit'
 
@@ -58,10 +58,12 @@ export function assertIndexMatches (t: ExecutionContext, data: Buffer, index: Jo
       break
     }
   }
-  const facts = { dataSizeBytes: data.length, lineCount: index.lineCount, checkpointCount: index.lines.length, checkpointEveryLines: everyLines, checkpointEveryBytes: everyBytes }
+  // Packed as the server holds it, so the lookup below is the server's own.
+  const facts = createSharedIndex({ dataSizeBytes: data.length, lineCount: index.lineCount, checkpointEveryLines: everyLines, checkpointEveryBytes: everyBytes }, index)
+  const views = checkpointViews(facts)
   let wrong = 0
   for (let line = 0; line < reference.length; line++) {
-    const { blockStart, blockEnd, linesToSkip } = locateLine(facts, index, line)
+    const { blockStart, blockEnd, linesToSkip } = locateLine(facts, views, line)
     let at = blockStart
     for (let skipped = 0; skipped < linesToSkip; skipped++) at = data.indexOf(0x0a, at) + 1
     const newline = data.indexOf(0x0a, at)
