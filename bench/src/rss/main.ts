@@ -20,7 +20,7 @@ const USAGE = 'usage: pnpm --filter bench rss FILE [server options...]   e.g. rs
 const MB = 1024 * 1024
 /** Fill rounds of 3 s each stop once the cache holds this share of its budget, or stops growing. */
 const FULL_SHARE = 0.97
-const MAX_FILL_ROUNDS = 20
+const MAX_FILL_ROUNDS = 60
 
 interface ServedFile { readonly lines: number, readonly bytes: number, readonly cacheBytes: number }
 

@@ -59,7 +59,7 @@ export function createLineCache (options: LineCacheOptions): LineCache {
   let clearing = false
   // No `max`: bounded by maxSize alone, lru-cache grows its slot arrays as entries come instead
   // of allocating one per possible entry up front, which took 37 ms of every start-up at the
-  // default 64 MiB (419k slots) and served no faster (get 0.15-0.23 us either way).
+  // then default 64 MiB (419k slots) and served no faster (get 0.15-0.23 us either way).
   const lru = new LRUCache<number, number>({
     maxSize: options.maxBytes,
     dispose: (head) => { if (!clearing) blocks.free(head) }
