@@ -1,0 +1,59 @@
+#!/usr/bin/env bash
+# The cache's hit ratio as a long-running server sees it: one server, then window after window
+# of wrk sending the bench's hot pattern (Zipf s=1.1 over every line, scattered the same way as
+# bench/src/request-paths.ts), each window drawing fresh requests. Prints per window the
+# requests so far, the window's hit ratio (from /metrics) and req/s. The bench's own cells
+# last seconds and start cold; this shows where the ratio settles after millions of requests.
+#   bench/scripts/hot-steady.sh [--cache BYTES] [--windows N] [--seconds S] [data-file]
+# Needs ./build.sh first, wrk and curl (apt-get install wrk curl).
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+cache="" windows=8 seconds=40 data=bench/.data/lines-1073741824-seed1.txt
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --cache) cache=$2; shift ;;
+    --windows) windows=$2; shift ;;
+    --seconds) seconds=$2; shift ;;
+    -*) echo "unknown option $1" >&2; exit 2 ;;
+    *) data=$1 ;;
+  esac
+  shift
+done
+[ -f "$data" ] || { echo "no data file $data (pnpm bench --quick generates bench/.data files)" >&2; exit 2; }
+for tool in wrk curl; do
+  command -v $tool >/dev/null || { echo "$tool is not installed (apt-get install $tool)" >&2; exit 2; }
+done
+lines=$(node -p "JSON.parse(require('fs').readFileSync('$data.json', 'utf8')).lines" 2>/dev/null || wc -l < "$data")
+scratch=$(mktemp -d)
+server=""
+trap '[ -n "$server" ] && kill $server 2>/dev/null; rm -rf "$scratch"' EXIT
+
+# Each wrk thread seeds from its number and the window's, so no window replays another's requests.
+cat > "$scratch/zipf.lua" <<LUA
+local n, a, step = $lines, 1 - 1.1, 1000003
+local na = n ^ a
+local threads = 0
+function setup(thread) threads = threads + 1; thread:set("id", threads) end
+function init(args) math.randomseed(id * 7919 + 1000003 * tonumber(args[1]) + 17) end
+function request()
+  local rank = math.floor(((na - 1) * math.random() + 1) ^ (1 / a))
+  if rank < 1 then rank = 1 elseif rank > n then rank = n end
+  return wrk.format("GET", "/lines/" .. (1 + ((rank - 1) * step) % n))
+end
+LUA
+
+port=$(node -e "const s = require('net').createServer().listen(0, '127.0.0.1', () => { console.log(s.address().port); s.close() })")
+node packages/gateway/bin/line-server.js serve "$data" --host 127.0.0.1 --port "$port" ${cache:+--cache-bytes "$cache"} > "$scratch/server.log" 2>&1 &
+server=$!
+for _ in $(seq 600); do curl -sf -o /dev/null "http://127.0.0.1:$port/readyz" && break; sleep 0.1; done
+metric() { curl -s "http://127.0.0.1:$port/metrics" | awk -v k="$1" '$1 == k { print $2 }'; }
+echo "cache budget ${cache:-the default}; $lines lines; $windows windows of $seconds s"
+total=0
+for w in $(seq "$windows"); do
+  hits0=$(metric line_server_cache_hits_total); misses0=$(metric line_server_cache_misses_total)
+  rate=$(wrk -t2 -c100 -d"$seconds" -s "$scratch/zipf.lua" "http://127.0.0.1:$port/" -- "$w" | awk '/Requests\/sec/ { printf "%.0f", $2 }')
+  hits=$(( $(metric line_server_cache_hits_total) - hits0 )); misses=$(( $(metric line_server_cache_misses_total) - misses0 ))
+  total=$(( total + hits + misses ))
+  awk -v w="$w" -v t="$total" -v h="$hits" -v m="$misses" -v r="$rate" -v e="$(metric line_server_cache_entries)" \
+    'BEGIN { printf "window %d: %d requests so far, hit ratio %.2f%%, %d req/s, %d lines cached\n", w, t, 100 * h / (h + m), r, e }'
+done
