@@ -8,6 +8,7 @@
 # Needs ./build.sh first, wrk and curl (apt-get install wrk curl).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+source bench/scripts/common.sh
 cache="" windows=8 seconds=40 data=bench/.data/lines-1073741824-seed1.txt
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -19,11 +20,9 @@ while [ $# -gt 0 ]; do
   esac
   shift
 done
-[ -f "$data" ] || { echo "no data file $data (pnpm bench --quick generates bench/.data files)" >&2; exit 2; }
-for tool in wrk curl; do
-  command -v $tool >/dev/null || { echo "$tool is not installed (apt-get install $tool)" >&2; exit 2; }
-done
-lines=$(node -p "JSON.parse(require('fs').readFileSync('$data.json', 'utf8')).lines" 2>/dev/null || wc -l < "$data")
+require_data_file "$data"
+require_tools wrk curl
+lines=$(data_line_count "$data")
 scratch=$(mktemp -d)
 server=""
 trap '[ -n "$server" ] && kill $server 2>/dev/null; rm -rf "$scratch"' EXIT
@@ -42,7 +41,7 @@ function request()
 end
 LUA
 
-port=$(node -e "const s = require('net').createServer().listen(0, '127.0.0.1', () => { console.log(s.address().port); s.close() })")
+port=$(free_port)
 node packages/gateway/bin/line-server.js serve "$data" --host 127.0.0.1 --port "$port" ${cache:+--cache-bytes "$cache"} > "$scratch/server.log" 2>&1 &
 server=$!
 for _ in $(seq 600); do curl -sf -o /dev/null "http://127.0.0.1:$port/readyz" && break; sleep 0.1; done

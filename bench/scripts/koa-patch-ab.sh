@@ -7,6 +7,7 @@
 # Needs ./build.sh first, wrk, curl and patch (apt-get install wrk curl patch).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+source bench/scripts/common.sh
 pin=false rounds=6 seconds=5 data=bench/.data/lines-1073741824-seed1.txt
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -18,10 +19,8 @@ while [ $# -gt 0 ]; do
   esac
   shift
 done
-[ -f "$data" ] || { echo "no data file $data (pnpm bench --quick generates bench/.data files)" >&2; exit 2; }
-for tool in wrk curl patch; do
-  command -v $tool >/dev/null || { echo "$tool is not installed (apt-get install $tool)" >&2; exit 2; }
-done
+require_data_file "$data"
+require_tools wrk curl patch
 
 # An unpatched copy beside the patched one, in the same node_modules, so Koa's own
 # dependencies resolve the same way.
@@ -32,12 +31,12 @@ patch -s -R -d "$unpatched" -p1 < patches/koa@3.3.0.patch
 scratch=$(mktemp -d)
 trap 'rm -rf "$unpatched" "$scratch"' EXIT
 
-lines=$(node -p "JSON.parse(require('fs').readFileSync('$data.json', 'utf8')).lines" 2>/dev/null || wc -l < "$data")
+lines=$(data_line_count "$data")
 # The ladder's wrk script (random lines, seeded per round), from bench's build.
 lua=$(node --input-type=module -e "
   const { writeRandomLinesScript } = await import('./bench/dist/src/ladder/random-lines-lua.js')
   console.log(writeRandomLinesScript(process.argv[1]))" "$scratch")
-port=$(node -e "const s = require('net').createServer().listen(0, '127.0.0.1', () => { console.log(s.address().port); s.close() })")
+port=$(free_port)
 if $pin; then server_cpu=(taskset -c 0); wrk_cmd=(taskset -c 1 wrk -t1); else server_cpu=(); wrk_cmd=(wrk -t2); fi
 
 ticks=$(getconf CLK_TCK)
