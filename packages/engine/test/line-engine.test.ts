@@ -182,6 +182,25 @@ test('a hung read fails with ERR_TIMEOUT and the engine goes on serving', async 
   t.deepEqual(await readWithRetries(engine, 8), REFERENCE[8])
 })
 
+test('lookups asked for while every worker is busy wait in the engine, so a hung batch does not time them out too', async (t) => {
+  const file = await indexData(createTempDir(t), 'data', DATA)
+  process.env.LINE_SERVER_TEST_FAULTS = 'hang-line=7'
+  let engine: LineEngine
+  try {
+    engine = startEngine(t, file, { threads: 1, lookupTimeoutMs: 1000 })
+  } finally {
+    delete process.env.LINE_SERVER_TEST_FAULTS
+  }
+  const hung = codeOf(engine.readLine(7))
+  // Next turn: the hung batch holds the only worker. Sent to Piscina now, these would queue
+  // behind it with their own timeout running, and fail with it.
+  await new Promise((resolve) => setImmediate(resolve))
+  const wanted = Array.from({ length: 40 }, (_, i) => 8 + i)
+  const later = Promise.all(wanted.map(async (line) => await engine.readLine(line)))
+  t.is(await hung, 'ERR_TIMEOUT')
+  t.deepEqual(await later, wanted.map((line) => REFERENCE[line]))
+})
+
 test('a crashed worker fails its batch with ERR_ENGINE_FAILED and the engine goes on serving', async (t) => {
   const file = await indexData(createTempDir(t), 'data', DATA)
   process.env.LINE_SERVER_TEST_FAULTS = 'crash-line=3'
