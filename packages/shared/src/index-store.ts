@@ -9,7 +9,7 @@ import { crc32 } from 'node:zlib'
 import {
   INDEX_HEADER_BYTES, IndexFormatError, bodyBytes, decodeHeader, encodeHeader, type IndexHeader
 } from './index-format.js'
-import { allocateSharedIndex, checkpointViews, createSharedIndex, type CheckpointTables, type CheckpointViews, type SharedLineIndex } from './line-index.js'
+import { allocateSharedIndex, checkpointGroupEnd, checkpointViews, createSharedIndex, type CheckpointTables, type CheckpointViews, type SharedLineIndex } from './line-index.js'
 import { sameIdentity, type DataFileIdentity } from './fingerprint.js'
 
 // The body moves between disk and the table this many bytes per syscall.
@@ -124,7 +124,7 @@ function checkTableShape (header: IndexHeader, views: CheckpointViews): void {
   let previousOffset = -1
   for (let group = 0; group < checkpointGroupCount; group++) {
     const first = views.groupFirst[group]!
-    const end = group + 1 < checkpointGroupCount ? views.groupFirst[group + 1]! : checkpointCount
+    const end = checkpointGroupEnd(header, views, group)
     // Whole and increasing, so every loop below stays inside the table (NaN fails every comparison).
     if (!(Number.isInteger(first) && first < end && end <= checkpointCount)) fail(`checkpoint group ${group} has no checkpoints or runs past the table`)
     if (views.lineDeltas[first] !== 0 || views.offsetDeltas[first] !== 0) fail(`checkpoint group ${group} does not start at its base`)

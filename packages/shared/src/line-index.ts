@@ -72,38 +72,36 @@ export function allocateSharedIndex (facts: LineIndexFacts): SharedLineIndex {
 /** Packs plain checkpoints (increasing, starting at line 0, byte 0) into a shared index. */
 export function createSharedIndex (facts: IndexFileFacts, tables: CheckpointTables): SharedLineIndex {
   const { lines, offsets } = tables
-  const index = allocateSharedIndex({ ...facts, checkpointCount: lines.length, checkpointGroupCount: countCheckpointGroups(tables) })
+  const starts = groupStarts(tables)
+  const index = allocateSharedIndex({ ...facts, checkpointCount: lines.length, checkpointGroupCount: starts.length })
   const views = checkpointViews(index)
-  let group = -1
-  for (let i = 0; i < lines.length; i++) {
-    if (group < 0 || startsGroup(lines[i]! - views.groupLine[group]!, offsets[i]! - views.groupOffset[group]!)) {
-      group++
-      views.groupFirst[group] = i
-      views.groupLine[group] = lines[i]!
-      views.groupOffset[group] = offsets[i]!
+  for (let group = 0; group < starts.length; group++) {
+    const first = starts[group]!
+    views.groupFirst[group] = first
+    views.groupLine[group] = lines[first]!
+    views.groupOffset[group] = offsets[first]!
+    const end = starts[group + 1] ?? lines.length
+    for (let i = first; i < end; i++) {
+      views.lineDeltas[i] = lines[i]! - lines[first]!
+      views.offsetDeltas[i] = offsets[i]! - offsets[first]!
     }
-    views.lineDeltas[i] = lines[i]! - views.groupLine[group]!
-    views.offsetDeltas[i] = offsets[i]! - views.groupOffset[group]!
   }
   return index
 }
 
-export function countCheckpointGroups ({ lines, offsets }: CheckpointTables): number {
-  let groups = 0
-  let baseLine = 0
-  let baseOffset = 0
+/** The checkpoints that start a group: the first, and each whose line or offset is 2^32 or more past its group's first. */
+function groupStarts ({ lines, offsets }: CheckpointTables): number[] {
+  const starts: number[] = []
   for (let i = 0; i < lines.length; i++) {
-    if (groups === 0 || startsGroup(lines[i]! - baseLine, offsets[i]! - baseOffset)) {
-      groups++
-      baseLine = lines[i]!
-      baseOffset = offsets[i]!
-    }
+    const base = starts[starts.length - 1]
+    if (base === undefined || lines[i]! - lines[base]! >= U32_LIMIT || offsets[i]! - offsets[base]! >= U32_LIMIT) starts.push(i)
   }
-  return groups
+  return starts
 }
 
-function startsGroup (lineDelta: number, offsetDelta: number): boolean {
-  return lineDelta >= U32_LIMIT || offsetDelta >= U32_LIMIT
+/** One past the last checkpoint of `group`: the next group's first, or the table's end. */
+export function checkpointGroupEnd (counts: Pick<LineIndexFacts, 'checkpointCount' | 'checkpointGroupCount'>, views: CheckpointViews, group: number): number {
+  return group + 1 < counts.checkpointGroupCount ? views.groupFirst[group + 1]! : counts.checkpointCount
 }
 
 export function checkpointViews (index: SharedLineIndex): CheckpointViews {
@@ -121,17 +119,29 @@ export function checkpointViews (index: SharedLineIndex): CheckpointViews {
 
 /** The checkpoints in plain form: a copy, for tools and tests, never for lookups. */
 export function checkpointTables (index: SharedLineIndex): CheckpointTables {
-  const views = checkpointViews(index)
-  const lines = new Float64Array(index.checkpointCount)
-  const offsets = new Float64Array(index.checkpointCount)
-  for (let group = 0; group < index.checkpointGroupCount; group++) {
-    const end = group + 1 < index.checkpointGroupCount ? views.groupFirst[group + 1]! : index.checkpointCount
-    for (let i = views.groupFirst[group]!; i < end; i++) {
-      lines[i] = views.groupLine[group]! + views.lineDeltas[i]!
-      offsets[i] = views.groupOffset[group]! + views.offsetDeltas[i]!
-    }
+  return unpackCheckpoints(index, checkpointViews(index), 0, index.checkpointCount - 1)
+}
+
+/** Checkpoints first..last (inclusive) in plain form. */
+function unpackCheckpoints (index: SharedLineIndex, views: CheckpointViews, first: number, last: number): CheckpointTables {
+  const count = Math.max(0, last - first + 1)
+  const lines = new Float64Array(count)
+  const offsets = new Float64Array(count)
+  if (count === 0) return { lines, offsets }
+  let group = lastAtOrBelow(views.groupFirst, 0, index.checkpointGroupCount - 1, first)
+  for (let i = first; i <= last; i++) {
+    if (i === checkpointGroupEnd(index, views, group)) group++
+    lines[i - first] = views.groupLine[group]! + views.lineDeltas[i]!
+    offsets[i - first] = views.groupOffset[group]! + views.offsetDeltas[i]!
   }
   return { lines, offsets }
+}
+
+/** The group and the checkpoint in it of the last checkpoint at or before a 0-based line. */
+function checkpointAtOrBefore (facts: LineIndexFacts, views: CheckpointViews, lineIndex: number): { group: number, at: number } {
+  const group = lastAtOrBelow(views.groupLine, 0, facts.checkpointGroupCount - 1, lineIndex)
+  const at = lastAtOrBelow(views.lineDeltas, views.groupFirst[group]!, checkpointGroupEnd(facts, views, group) - 1, lineIndex - views.groupLine[group]!)
+  return { group, at }
 }
 
 /**
@@ -139,18 +149,15 @@ export function checkpointTables (index: SharedLineIndex): CheckpointTables {
  * Binary search for the group, then for the last checkpoint at or before the line in it.
  */
 export function locateLine (facts: LineIndexFacts, views: CheckpointViews, lineIndex: number): LineLocation {
-  const group = lastAtOrBelow(views.groupLine, 0, facts.checkpointGroupCount - 1, lineIndex)
-  const groupEnd = group + 1 < facts.checkpointGroupCount ? views.groupFirst[group + 1]! : facts.checkpointCount
-  const lineInGroup = lineIndex - views.groupLine[group]!
-  const at = lastAtOrBelow(views.lineDeltas, views.groupFirst[group]!, groupEnd - 1, lineInGroup)
+  const { group, at } = checkpointAtOrBefore(facts, views, lineIndex)
   const next = at + 1
   let blockEnd = facts.dataSizeBytes
-  if (next < groupEnd) blockEnd = views.groupOffset[group]! + views.offsetDeltas[next]!
+  if (next < checkpointGroupEnd(facts, views, group)) blockEnd = views.groupOffset[group]! + views.offsetDeltas[next]!
   else if (next < facts.checkpointCount) blockEnd = views.groupOffset[group + 1]! + views.offsetDeltas[next]!
   return {
     blockStart: views.groupOffset[group]! + views.offsetDeltas[at]!,
     blockEnd,
-    linesToSkip: lineInGroup - views.lineDeltas[at]!
+    linesToSkip: lineIndex - views.groupLine[group]! - views.lineDeltas[at]!
   }
 }
 
@@ -161,14 +168,12 @@ export function locateLine (facts: LineIndexFacts, views: CheckpointViews, lineI
  */
 export function sliceIndex (index: SharedLineIndex, firstLine: number, lastLine: number): SharedLineIndex {
   if (index.checkpointCount === 0) return index
-  const tables = checkpointTables(index)
-  const first = lastAtOrBelow(tables.lines, 0, index.checkpointCount - 1, firstLine)
-  const last = lastAtOrBelow(tables.lines, 0, index.checkpointCount - 1, lastLine)
-  const blockEnd = last + 1 < index.checkpointCount ? tables.offsets[last + 1]! : index.dataSizeBytes
-  return createSharedIndex({ ...index, dataSizeBytes: blockEnd }, {
-    lines: tables.lines.slice(first, last + 1),
-    offsets: tables.offsets.slice(first, last + 1)
-  })
+  // Only the slice's checkpoints are unpacked: a shard of a huge file must not copy the whole table.
+  const views = checkpointViews(index)
+  const first = checkpointAtOrBefore(index, views, firstLine).at
+  const last = checkpointAtOrBefore(index, views, lastLine).at
+  const blockEnd = locateLine(index, views, lastLine).blockEnd
+  return createSharedIndex({ ...index, dataSizeBytes: blockEnd }, unpackCheckpoints(index, views, first, last))
 }
 
 /** The last position in [lo, hi] of an increasing array whose value is at most `value` (lo if none). */
