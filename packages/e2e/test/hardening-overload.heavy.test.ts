@@ -23,7 +23,7 @@ test('sheds a flood of 4,000 concurrent requests with 503 ERR_OVERLOADED and Ret
     args: ['--max-pending', '64', '--cache-bytes', '0', '--index-dir', join(dir, 'index')]
   })
   const idleRss = residentBytes(server.child.pid!)
-  const rss = sampleResidentBytes(server.child.pid!, 50, residentBytes)
+  const rss = sampleResidentBytes(t, server.child.pid!, 50, residentBytes)
   const client = startSocketClient(t, { kind: 'flood', port: server.port, connections: CONNECTIONS, requestsPerConnection: 3, lines, seed: SEED, responseTimeoutMs: 60_000 }, fdLimit)
   const opened = await client.next('opened', 120_000)
   t.log('flood connections:', opened)

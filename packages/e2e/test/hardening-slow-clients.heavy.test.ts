@@ -65,7 +65,7 @@ test.serial('holds 10,000 idle keep-alive connections until the keep-alive timeo
   const server = await serveWithFdLimit(t, dataPath, fdLimit, {
     args: ['--headers-timeout-ms', String(HEADERS_TIMEOUT_MS), '--request-timeout-ms', '5000', '--keep-alive-timeout-ms', String(keepAliveTimeoutMs), '--index-dir', join(dir, 'index')]
   })
-  const rss = sampleResidentBytes(server.child.pid!, 200, residentBytes)
+  const rss = sampleResidentBytes(t, server.child.pid!, 200, residentBytes)
   const holdMs = 12_000
   const client = startSocketClient(t, { kind: 'idle-keep-alive', port: server.port, count, lines, holdMs, observeMs: keepAliveTimeoutMs + 15_000 }, fdLimit)
   const opened = await client.next('opened', 120_000)

@@ -89,8 +89,13 @@ export async function waitForLog (server: ServerProcess, match: (entry: Record<s
   }
 }
 
-/** Resident set size samples of `pid` every `everyMs` until `stop()` returns the peak (bytes). */
-export function sampleResidentBytes (pid: number, everyMs: number, read: (pid: number) => number): { readonly stop: () => { peak: number, samples: number } } {
+/**
+ * Resident set size samples of `pid` every `everyMs` until `stop()` returns the peak (bytes).
+ * Also stopped in the test's teardown: a test that fails before calling stop() would otherwise
+ * leave the interval running, and AVA waits for a test file to exit on its own, so the whole
+ * suite would sit idle until AVA's timeout (10 minutes in this package).
+ */
+export function sampleResidentBytes (t: ExecutionContext, pid: number, everyMs: number, read: (pid: number) => number): { readonly stop: () => { peak: number, samples: number } } {
   let peak = 0
   let samples = 0
   const take = (): void => {
@@ -101,6 +106,7 @@ export function sampleResidentBytes (pid: number, everyMs: number, read: (pid: n
   }
   take()
   const timer = setInterval(take, everyMs)
+  t.teardown(() => { clearInterval(timer) })
   return {
     stop: () => {
       clearInterval(timer)
