@@ -23,7 +23,8 @@ export async function runAutocannon (job: LoadJob, hooks: WindowHooks): Promise<
       case 'error': failure = message.message; break
     }
   })
-  const code = await new Promise<number | null>((resolve) => child.once('exit', resolve))
+  // 'close' waits for the IPC channel too, so a result sent just before exiting is not lost.
+  const code = await new Promise<number | null>((resolve) => child.once('close', resolve))
   if (result !== undefined) return result
   throw new Error(`autocannon worker failed (exit ${code}): ${failure ?? 'no result'}`)
 }

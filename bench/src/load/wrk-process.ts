@@ -76,7 +76,8 @@ export async function runWrkScript (wrkBin: string, scriptPath: string, run: Wrk
   let stderr = ''
   child.stdout.setEncoding('utf8').on('data', (t: string) => { stdout += t })
   child.stderr.setEncoding('utf8').on('data', (t: string) => { stderr += t })
-  const code = await new Promise<number | null>((resolve) => child.once('exit', resolve))
+  // 'close', not 'exit': the summary is read from the pipes, which may still hold it at 'exit'.
+  const code = await new Promise<number | null>((resolve) => child.once('close', resolve))
   const wallSeconds = (performance.now() - started) / 1000
   const line = /^WRK_JSON (.*)$/m.exec(stdout)
   if (code !== 0 || line === null) throw new Error(`wrk failed (exit ${code}): ${stderr.trim()} ${stdout.trim()}`.slice(0, 2000))

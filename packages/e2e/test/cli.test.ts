@@ -88,7 +88,7 @@ test('exits 1 with a clear message when the data file is unreadable', async (t) 
     const child = spawn(process.execPath, [LINE_SERVER_BIN, 'serve', path, '--port', '0'], { ...asUser, stdio: ['ignore', 'ignore', 'pipe'] })
     let stderr = ''
     child.stderr.setEncoding('utf8').on('data', (text: string) => { stderr += text })
-    child.once('exit', (code) => { resolve({ code, stderr }) })
+    child.once('close', (code) => { resolve({ code, stderr }) })
   })
   t.is(result.code, 1)
   t.true(result.stderr.includes(path), result.stderr)
@@ -104,7 +104,7 @@ test('exits 1 when the index directory cannot be created', async (t) => {
   let output = ''
   child.stdout.setEncoding('utf8').on('data', (text: string) => { output += text })
   child.stderr.setEncoding('utf8').on('data', (text: string) => { output += text })
-  const exited = new Promise<number | null>((resolve) => child.once('exit', resolve))
+  const exited = new Promise<number | null>((resolve) => child.once('close', resolve))
   t.teardown(() => { if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL') })
   const code = await Promise.race([exited, new Promise<'running'>((resolve) => setTimeout(() => { resolve('running') }, 10_000))])
   t.is(code, 1, `still running 10 s after start; output: ${output}`)
@@ -211,7 +211,7 @@ for (const cwd of ['', 'packages/gateway']) {
       let output = ''
       child.stdout.setEncoding('utf8').on('data', (text: string) => { output += text })
       child.stderr.setEncoding('utf8').on('data', (text: string) => { output += text })
-      child.once('exit', (code) => { resolve({ code, output }) })
+      child.once('close', (code) => { resolve({ code, output }) })
     })
     t.is(result.code, 0, result.output)
     t.true(result.output.split('\n').some((line) => line.startsWith(`indexed ${path}: 3 lines`)), result.output)

@@ -79,7 +79,9 @@ export async function runCommand (args: readonly string[], options: { env?: Node
   let stderr = ''
   child.stdout.setEncoding('utf8').on('data', (t: string) => { stdout += t })
   child.stderr.setEncoding('utf8').on('data', (t: string) => { stderr += t })
-  const code = await new Promise<number | null>((resolve) => child.once('exit', resolve))
+  // 'close', not 'exit': at 'exit' the pipes may still hold output not yet read (seen in CI: a
+  // start-up error's log line missing from a command that had exited 1).
+  const code = await new Promise<number | null>((resolve) => child.once('close', resolve))
   return { code, stdout, stderr }
 }
 
