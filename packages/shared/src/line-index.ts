@@ -150,15 +150,19 @@ function checkpointAtOrBefore (facts: LineIndexFacts, views: CheckpointViews, li
  */
 export function locateLine (facts: LineIndexFacts, views: CheckpointViews, lineIndex: number): LineLocation {
   const { group, at } = checkpointAtOrBefore(facts, views, lineIndex)
-  const next = at + 1
-  let blockEnd = facts.dataSizeBytes
-  if (next < checkpointGroupEnd(facts, views, group)) blockEnd = views.groupOffset[group]! + views.offsetDeltas[next]!
-  else if (next < facts.checkpointCount) blockEnd = views.groupOffset[group + 1]! + views.offsetDeltas[next]!
   return {
     blockStart: views.groupOffset[group]! + views.offsetDeltas[at]!,
-    blockEnd,
+    blockEnd: blockEndAfter(facts, views, group, at),
     linesToSkip: lineIndex - views.groupLine[group]! - views.lineDeltas[at]!
   }
+}
+
+/** Where the block of checkpoint `at` (in `group`) ends: the next checkpoint's offset, or the file's end. */
+function blockEndAfter (facts: LineIndexFacts, views: CheckpointViews, group: number, at: number): number {
+  const next = at + 1
+  if (next >= facts.checkpointCount) return facts.dataSizeBytes
+  const nextGroup = next < checkpointGroupEnd(facts, views, group) ? group : group + 1
+  return views.groupOffset[nextGroup]! + views.offsetDeltas[next]!
 }
 
 /**
@@ -171,9 +175,9 @@ export function sliceIndex (index: SharedLineIndex, firstLine: number, lastLine:
   // Only the slice's checkpoints are unpacked: a shard of a huge file must not copy the whole table.
   const views = checkpointViews(index)
   const first = checkpointAtOrBefore(index, views, firstLine).at
-  const last = checkpointAtOrBefore(index, views, lastLine).at
-  const blockEnd = locateLine(index, views, lastLine).blockEnd
-  return createSharedIndex({ ...index, dataSizeBytes: blockEnd }, unpackCheckpoints(index, views, first, last))
+  const last = checkpointAtOrBefore(index, views, lastLine)
+  const blockEnd = blockEndAfter(index, views, last.group, last.at)
+  return createSharedIndex({ ...index, dataSizeBytes: blockEnd }, unpackCheckpoints(index, views, first, last.at))
 }
 
 /** The last position in [lo, hi] of an increasing array whose value is at most `value` (lo if none). */
