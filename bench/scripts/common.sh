@@ -21,3 +21,28 @@ data_line_count () {
 free_port () {
   node -e "const s = require('net').createServer().listen(0, '127.0.0.1', () => { console.log(s.address().port); s.close() })"
 }
+
+# Parses the options a script allows into shell variables of the same name ("--pin" a flag that
+# sets pin=true, the others "--name value") and one more argument into $data. Exits 2 on an
+# option it does not allow or one missing its value.
+#   parse_options "pin rounds seconds" "$@"
+parse_options () {
+  local allowed=" $1 " name
+  shift
+  while [ $# -gt 0 ]; do
+    name=${1#--}
+    case "$1" in
+      --pin)
+        [[ "$allowed" == *" pin "* ]] || { echo "unknown option $1" >&2; exit 2; }
+        pin=true ;;
+      --*)
+        [[ "$allowed" == *" $name "* ]] || { echo "unknown option $1" >&2; exit 2; }
+        [ $# -ge 2 ] || { echo "$1 needs a value" >&2; exit 2; }
+        printf -v "$name" '%s' "$2"
+        shift ;;
+      -*) echo "unknown option $1" >&2; exit 2 ;;
+      *) data=$1 ;;
+    esac
+    shift
+  done
+}

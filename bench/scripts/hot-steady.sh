@@ -10,16 +10,7 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 source bench/scripts/common.sh
 cache="" windows=8 seconds=40 data=bench/.data/lines-1073741824-seed1.txt
-while [ $# -gt 0 ]; do
-  case "$1" in
-    --cache) cache=$2; shift ;;
-    --windows) windows=$2; shift ;;
-    --seconds) seconds=$2; shift ;;
-    -*) echo "unknown option $1" >&2; exit 2 ;;
-    *) data=$1 ;;
-  esac
-  shift
-done
+parse_options "cache windows seconds" "$@"
 require_data_file "$data"
 require_tools wrk curl
 lines=$(data_line_count "$data")

@@ -9,16 +9,7 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 source bench/scripts/common.sh
 pin=false rounds=6 seconds=5 data=bench/.data/lines-1073741824-seed1.txt
-while [ $# -gt 0 ]; do
-  case "$1" in
-    --pin) pin=true ;;
-    --rounds) rounds=$2; shift ;;
-    --seconds) seconds=$2; shift ;;
-    -*) echo "unknown option $1" >&2; exit 2 ;;
-    *) data=$1 ;;
-  esac
-  shift
-done
+parse_options "pin rounds seconds" "$@"
 require_data_file "$data"
 require_tools wrk curl patch
 
