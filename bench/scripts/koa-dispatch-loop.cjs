@@ -1,0 +1,74 @@
+#!/usr/bin/env node
+// Koa plus @koa/router per request, with no sockets: real IncomingMessage and ServerResponse
+// objects through a Koa app shaped like the gateway (an outer async middleware, four routes,
+// a /lines route setting a header and a Buffer body). Prints the median ns per request of
+// 7 rounds of 200,000. `--lean` first replaces Koa's response.set with a direct setHeader for
+// one string header, and makes ctx.host free: what session 11's two patch candidates saved.
+//   node bench/scripts/koa-dispatch-loop.cjs [--lean]
+const { join } = require('node:path')
+const http = require('node:http')
+const { Socket } = require('node:net')
+const gateway = join(__dirname, '..', '..', 'packages', 'gateway')
+const Koa = require(require.resolve('koa', { paths: [gateway] }))
+const Router = require(require.resolve('@koa/router', { paths: [gateway] }))
+
+const lean = process.argv.includes('--lean')
+const app = new Koa()
+app.silent = true
+if (lean) {
+  const koaSet = app.response.set
+  app.response.set = function (field, val) {
+    if (typeof field !== 'string' || Array.isArray(val)) return koaSet.call(this, field, val)
+    if (!this.headerSent) this.res.setHeader(field, val)
+  }
+  Object.defineProperty(app.context, 'host', { get () { return '' } })
+}
+const BODY = Buffer.alloc(60, 97)
+let served = 0
+app.use(async function outer (ctx, next) {
+  const started = performance.now()
+  ctx.set('X-Content-Type-Options', 'nosniff')
+  try { await next() } catch { ctx.status = 500 } finally { served += performance.now() >= started ? 1 : 0 }
+})
+const router = new Router()
+router.get('/lines/:n', async (ctx) => {
+  if (!(Number(ctx.params.n) >= 1)) ctx.throw(400)
+  await null
+  ctx.set('Content-Type', 'text/plain; charset=utf-8')
+  ctx.body = BODY
+})
+for (const path of ['/healthz', '/readyz', '/metrics']) router.get(path, (ctx) => { ctx.body = 'ok' })
+app.use(router.routes())
+app.use(async (ctx) => { ctx.status = 404 })
+const handle = app.callback()
+const socket = new Socket()
+
+function request (i) {
+  const req = new http.IncomingMessage(socket)
+  req.method = 'GET'
+  req.url = `/lines/${i % 100000 + 1}`
+  req.httpVersionMajor = 1
+  req.httpVersionMinor = 1
+  req.httpVersion = '1.1'
+  req.headers = { host: '127.0.0.1:8080', 'user-agent': 'wrk' }
+  return handle(req, new http.ServerResponse(req))
+}
+
+async function round (count) {
+  const started = process.hrtime.bigint()
+  for (let i = 0; i < count; i += 100) {
+    const pending = []
+    for (let j = 0; j < 100; j++) pending.push(request(i + j))
+    await Promise.all(pending)
+  }
+  return Number(process.hrtime.bigint() - started) / count
+}
+
+;(async () => {
+  await round(200000)
+  const rounds = []
+  for (let k = 0; k < 7; k++) rounds.push(await round(200000))
+  rounds.sort((a, b) => a - b)
+  if (served < 7 * 200000) throw new Error('not every request reached the app')
+  console.log(`${lean ? 'lean' : 'as installed'}: median ${rounds[3].toFixed(0)} ns per request (rounds ${rounds.map((r) => r.toFixed(0)).join(' ')})`)
+})()
