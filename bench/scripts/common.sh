@@ -17,6 +17,14 @@ data_line_count () {
   node -p "JSON.parse(require('fs').readFileSync('$1.json', 'utf8')).lines" 2>/dev/null || wc -l < "$1"
 }
 
+# Writes the ladder's wrk script (random lines, seeded per round; from bench's build) into a
+# directory and prints its path.
+random_lines_lua () {
+  node --input-type=module -e "
+    const { writeRandomLinesScript } = await import('./bench/dist/src/ladder/random-lines-lua.js')
+    console.log(writeRandomLinesScript(process.argv[1]))" "$1"
+}
+
 # A TCP port that was free a moment ago.
 free_port () {
   node -e "const s = require('net').createServer().listen(0, '127.0.0.1', () => { console.log(s.address().port); s.close() })"

@@ -23,10 +23,7 @@ scratch=$(mktemp -d)
 trap 'rm -rf "$unpatched" "$scratch"' EXIT
 
 lines=$(data_line_count "$data")
-# The ladder's wrk script (random lines, seeded per round), from bench's build.
-lua=$(node --input-type=module -e "
-  const { writeRandomLinesScript } = await import('./bench/dist/src/ladder/random-lines-lua.js')
-  console.log(writeRandomLinesScript(process.argv[1]))" "$scratch")
+lua=$(random_lines_lua "$scratch")
 port=$(free_port)
 if $pin; then server_cpu=(taskset -c 0); wrk_cmd=(taskset -c 1 wrk -t1); else server_cpu=(); wrk_cmd=(wrk -t2); fi
 

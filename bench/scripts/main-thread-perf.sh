@@ -23,9 +23,7 @@ server=""
 trap '[ -n "$server" ] && kill "$server" 2>/dev/null; rm -rf "$scratch"' EXIT
 
 lines=$(data_line_count "$data")
-lua=$(node --input-type=module -e "
-  const { writeRandomLinesScript } = await import('./bench/dist/src/ladder/random-lines-lua.js')
-  console.log(writeRandomLinesScript(process.argv[1]))" "$scratch")
+lua=$(random_lines_lua "$scratch")
 port=$(free_port)
 root=$PWD
 data=$(realpath "$data")
