@@ -25,6 +25,13 @@ random_lines_lua () {
     console.log(writeRandomLinesScript(process.argv[1]))" "$1"
 }
 
+# Waits up to $2 seconds for a 2xx answer from URL $1; says so on stderr and fails if none came.
+wait_for_http () {
+  for _ in $(seq $(( $2 * 10 ))); do curl -sf -o /dev/null "$1" && return 0; sleep 0.1; done
+  echo "no answer from $1 within $2 s" >&2
+  return 1
+}
+
 # A TCP port that was free a moment ago.
 free_port () {
   node -e "const s = require('net').createServer().listen(0, '127.0.0.1', () => { console.log(s.address().port); s.close() })"

@@ -24,11 +24,16 @@ if (lean) {
   Object.defineProperty(app.context, 'host', { get () { return '' } })
 }
 const BODY = Buffer.alloc(60, 97)
+// The gateway's outer middleware times each request; so does this one, into a sum.
 let served = 0
+let handlerMs = 0
 app.use(async function outer (ctx, next) {
   const started = performance.now()
   ctx.set('X-Content-Type-Options', 'nosniff')
-  try { await next() } catch { ctx.status = 500 } finally { served += performance.now() >= started ? 1 : 0 }
+  try { await next() } catch { ctx.status = 500 } finally {
+    handlerMs += performance.now() - started
+    served++
+  }
 })
 const router = new Router()
 router.get('/lines/:n', async (ctx) => {
@@ -69,6 +74,6 @@ async function round (count) {
   const rounds = []
   for (let k = 0; k < 7; k++) rounds.push(await round(200000))
   rounds.sort((a, b) => a - b)
-  if (served < 7 * 200000) throw new Error('not every request reached the app')
+  if (served < 7 * 200000 || !(handlerMs > 0)) throw new Error('not every request reached the app')
   console.log(`${lean ? 'lean' : 'as installed'}: median ${rounds[3].toFixed(0)} ns per request (rounds ${rounds.map((r) => r.toFixed(0)).join(' ')})`)
 })()

@@ -31,7 +31,7 @@ ticks=$(getconf CLK_TCK)
 run_arm () { # label, NODE_OPTIONS, UNPATCHED_KOA_DIR, seed
   env NODE_OPTIONS="$2" UNPATCHED_KOA_DIR="$3" "${server_cpu[@]}" node packages/gateway/bin/line-server.js serve "$data" --host 127.0.0.1 --port $port >/dev/null 2>&1 &
   local pid=$!
-  for _ in $(seq 300); do curl -sf -o /dev/null "http://127.0.0.1:$port/readyz" && break; sleep 0.1; done
+  wait_for_http "http://127.0.0.1:$port/readyz" 30 || { kill $pid; return 1; }
   "${wrk_cmd[@]}" -c100 -d1 -s "$lua" "http://127.0.0.1:$port/" -- "$lines" "$4" >/dev/null
   local before after out
   before=$(awk '{print $14 + $15}' /proc/$pid/task/$pid/stat)

@@ -29,7 +29,7 @@ root=$PWD
 data=$(realpath "$data")
 
 run_arm () { # arm, round
-  local arm=$1 round=$2 recorder out requests
+  local arm=$1 round=$2 recorder out rps
   # --perf-basic-prof writes /tmp/perf-<pid>.map, which names the JIT-compiled functions, and
   # V8 logs into the working directory: the servers run in the scratch one.
   if [ "$arm" = ours ]; then
@@ -38,22 +38,21 @@ run_arm () { # arm, round
     (cd "$scratch" && exec node --perf-basic-prof "$root/bench/dist/src/baselines/node-readsync-server.js" "$data" --host 127.0.0.1 --port "$port" > server.log 2>&1) &
   fi
   server=$!
-  for _ in $(seq 600); do curl -s -o /dev/null "http://127.0.0.1:$port/lines/1" && break; sleep 0.1; done
-  curl -sf -o /dev/null "http://127.0.0.1:$port/lines/1" || { echo "$arm did not start:" >&2; cat "$scratch/server.log" >&2; exit 1; }
+  wait_for_http "http://127.0.0.1:$port/lines/1" 60 || { echo "$arm did not start:" >&2; cat "$scratch/server.log" >&2; exit 1; }
   wrk -t2 -c100 -d3 -s "$lua" "http://127.0.0.1:$port/" -- "$lines" "$round" >/dev/null
   perf record -q -g -e cpu-clock -F "$hz" -p "$server" -o "$scratch/$arm-$round.data" >/dev/null 2>&1 &
   recorder=$!
   sleep 0.3 # perf attaches to every thread before the load starts
   out=$(wrk -t2 -c100 -d"$seconds" -s "$lua" "http://127.0.0.1:$port/" -- "$lines" "$round")
   kill -INT "$recorder"; wait "$recorder" || true
-  requests=$(awk '/requests in/ {print $1}' <<<"$out")
-  echo "$requests $(awk '/Requests\/sec/ {print $2}' <<<"$out") $server" > "$scratch/$arm-$round.requests"
+  rps=$(awk '/Requests\/sec/ {print $2}' <<<"$out")
+  echo "$(awk '/requests in/ {print $1}' <<<"$out") $rps $server" > "$scratch/$arm-$round.requests"
   # Symbolised while the server's perf map still exists.
   perf script -i "$scratch/$arm-$round.data" -F tid,ip,sym,dso 2>/dev/null > "$scratch/$arm-$round.stacks"
   kill "$server"; wait "$server" 2>/dev/null || true
   rm -f "/tmp/perf-$server.map" "$scratch/$arm-$round.data" "$scratch"/*.log
   server=""
-  echo "round $round: $arm $(awk '/Requests\/sec/ {printf "%.0f", $2}' <<<"$out") req/s"
+  printf 'round %s: %s %.0f req/s\n' "$round" "$arm" "$rps"
 }
 
 for round in $(seq "$rounds"); do

@@ -12,6 +12,7 @@
 import { readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { median } from '../dist/src/ladder/ladder-results.js'
 
 export const KERNEL = 'kernel: syscalls, TCP, wake-ups'
 export const GC = 'garbage collection'
@@ -23,6 +24,8 @@ export const BASELINE = "the baseline's request handler"
 export const OTHER_JS = 'other JavaScript'
 export const NO_JS = 'native code with no JavaScript on the stack (event loop, llhttp, microtask runs)'
 export const CATEGORIES = [KERNEL, NODE_JS, KOA, PISCINA, OURS, BASELINE, OTHER_JS, GC, NO_JS]
+const MAIN_THREAD = 'main thread, all'
+const OTHER_THREADS = 'other threads (engine workers, GC helpers)'
 
 const GC_SYMBOL = /Scaveng|MarkCompact|Sweep|Evacuat|MinorMark|ConcurrentMarking|IncrementalMarking|GCTracer|Heap::CollectGarbage/
 
@@ -69,12 +72,6 @@ export function chargeOf (frames) {
   return { category: javaScriptCategory(js.symbol), fn: js.symbol.replace(/^JS:[*~^]?/, '') }
 }
 
-function median (values) {
-  const sorted = [...values].sort((a, b) => a - b)
-  const middle = sorted.length >> 1
-  return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2
-}
-
 /** Shortens a function's script URL to the package (or node module) and file. */
 export function shortName (fn) {
   const named = fn.startsWith(' ') ? `(anonymous)${fn}` : fn
@@ -97,14 +94,14 @@ export function summarise (dir, hz, arms) {
     const perRound = rounds.map((round) => {
       const [requests, rps, mainTid] = readFileSync(join(dir, `${arm}-${round}.requests`), 'utf8').trim().split(/\s+/).map(Number)
       allRequests += requests
-      const figures = { 'req/s': rps, 'main thread, all': 0, 'other threads (engine workers, GC helpers)': 0 }
+      const figures = { 'req/s': rps, [MAIN_THREAD]: 0, [OTHER_THREADS]: 0 }
       for (const category of CATEGORIES) figures[category] = 0
       for (const { tid, frames } of parseSamples(readFileSync(join(dir, `${arm}-${round}.stacks`), 'utf8'))) {
         if (tid !== mainTid) {
-          figures['other threads (engine workers, GC helpers)']++
+          figures[OTHER_THREADS]++
           continue
         }
-        figures['main thread, all']++
+        figures[MAIN_THREAD]++
         const { category, fn } = chargeOf(frames)
         figures[category]++
         if (fn !== undefined) byFunction.set(fn, (byFunction.get(fn) ?? 0) + 1)
@@ -122,7 +119,7 @@ export function summarise (dir, hz, arms) {
 
 export function formatTable (summary, topFunctions = 25) {
   const arms = [...summary.keys()]
-  const rows = ['req/s', 'main thread, all', 'other threads (engine workers, GC helpers)', ...CATEGORIES]
+  const rows = ['req/s', MAIN_THREAD, OTHER_THREADS, ...CATEGORIES]
   const labelWidth = Math.max(...rows.map((row) => row.length))
   const rounds = arms.map((arm) => summary.get(arm).rounds).join('/')
   const lines = [`µs of CPU per request, medians of ${rounds} rounds`.padEnd(labelWidth) + '  ' + arms.map((arm) => arm.padStart(9)).join('  ') + (arms.length === 2 ? '  difference' : '')]
