@@ -161,6 +161,18 @@ test('/readyz says starting, then ready, then shutting down; /healthz is always 
   t.deepEqual(await health.json(), { status: 'ok' })
 })
 
+test('while draining, a line still comes whole, with Connection: close and the usual headers', async (t) => {
+  const served = await serveApp(t, { source: fakeSource(LINES) })
+  served.state.shuttingDown = true
+  const response = await fetch(`${served.url}/lines/4`)
+  t.is(response.status, 200)
+  t.is(response.headers.get('connection'), 'close')
+  t.is(response.headers.get('content-type'), 'text/plain; charset=utf-8')
+  t.is(response.headers.get('content-length'), String(Buffer.byteLength('héllo wörld € 😀')))
+  t.is(response.headers.get('x-content-type-options'), 'nosniff')
+  t.is(await response.text(), 'héllo wörld € 😀')
+})
+
 test('while the file is re-indexed, lines answer 503 ERR_FILE_CHANGED and /readyz says reindexing', async (t) => {
   const served = await serveApp(t)
   served.state.unavailable = 'ERR_FILE_CHANGED'
