@@ -5,9 +5,7 @@ import type { LineCache } from '../cache.js'
 import { createHotLines } from '../hot-lines.js'
 import type { ServingCounters } from '../metrics.js'
 import type { ServingState } from '../serving-state.js'
-import { COMMON_HEADERS } from './common-headers.js'
-
-const TEXT_PLAIN = 'text/plain; charset=utf-8'
+import { lineHeaders } from './common-headers.js'
 
 // Answering a cache hit on the spot turned out slower than a lookup in a worker: 44 µs of main
 // thread per request against 32, a third of it in the kernel. Engine answers go out together
@@ -47,12 +45,13 @@ export function createLinesRoute (state: ServingState, cache: LineCache, counter
     counters.linesServed++
     counters.bytesServed += line.length
     // Written to node's response directly, with Koa's documented way out of its own response
-    // handling. Koa's body, status and header setters and its respond() cost about a tenth of
-    // the main thread's time per request: 20 paired runs, 11% more req/s this way, ahead in 15
+    // handling: Koa's body, status and header setters and its respond() cost about 2.3 µs per
+    // request (bench/scripts/koa-dispatch-loop.cjs --raw). Both builds side by side, 60 paired
+    // 2 s runs: 6% more req/s, ahead in 44, 9% less main-thread CPU per request
     // (docs/performance.md, session 12). Nothing has set a header yet (app.ts adds its common
     // ones after the route, and only to answers Koa writes), so node takes its fast path for
     // writeHead's object; during a drain `Connection: close` is already set and node merges.
     ctx.respond = false
-    ctx.res.writeHead(200, { ...COMMON_HEADERS, 'Content-Type': TEXT_PLAIN, 'Content-Length': line.length }).end(line)
+    ctx.res.writeHead(200, lineHeaders(line.length)).end(line)
   }
 }
