@@ -10,6 +10,7 @@ import { join } from 'node:path'
 import { promisify } from 'node:util'
 import { REPO_ROOT } from '@line-server/testkit'
 import { findBinary } from '../src/tools.js'
+import { smallDataFile } from './helpers/script-data.js'
 
 const run = promisify(execFile)
 const SCRIPT = join(REPO_ROOT, 'bench', 'scripts', 'koa-patch-ab.sh')
@@ -40,9 +41,7 @@ test('the hook refuses to run without UNPATCHED_KOA_DIR', async (t) => {
 })
 
 abTest(`one short round serves both arms and prints their medians${canRun ? '' : ' (skipped: needs wrk, curl and patch)'}`, async (t) => {
-  const dir = scratchDir(t)
-  const data = join(dir, 'lines.txt')
-  writeFileSync(data, Array.from({ length: 20_000 }, (_, i) => `line ${i + 1} ${'x'.repeat(i % 97)}`).join('\n') + '\n')
+  const data = smallDataFile(t, 'koa-patch-ab')
   const { stdout } = await run('bash', [SCRIPT, '--rounds', '1', '--seconds', '1', data], { cwd: REPO_ROOT, timeout: 120_000 })
   for (const arm of ['patched', 'unpatched']) {
     t.regex(stdout, new RegExp(`^round 1: ${arm} \\d+(\\.\\d+)? req/s [\\d.]+ main µs/req$`, 'm'))

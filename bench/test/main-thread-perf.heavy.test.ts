@@ -4,12 +4,12 @@
 // skipped without them.
 import test from 'ava'
 import { execFile } from 'node:child_process'
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { readdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
 import { REPO_ROOT } from '@line-server/testkit'
 import { findBinary } from '../src/tools.js'
+import { smallDataFile } from './helpers/script-data.js'
 
 const run = promisify(execFile)
 const SCRIPT = join(REPO_ROOT, 'bench', 'scripts', 'main-thread-perf.sh')
@@ -17,10 +17,7 @@ const canRun = ['wrk', 'curl', 'perf'].every((tool) => findBinary(tool) !== unde
 const perfTest = canRun ? test : test.skip
 
 perfTest(`one short round records both servers and prints µs per request${canRun ? '' : ' (skipped: needs wrk, curl, perf and root)'}`, async (t) => {
-  const dir = mkdtempSync(join(tmpdir(), 'main-thread-perf-'))
-  t.teardown(() => { rmSync(dir, { recursive: true, force: true }) })
-  const data = join(dir, 'lines.txt')
-  writeFileSync(data, Array.from({ length: 20_000 }, (_, i) => `line ${i + 1} ${'x'.repeat(i % 97)}`).join('\n') + '\n')
+  const data = smallDataFile(t, 'main-thread-perf')
   const mapsBefore = new Set(readdirSync('/tmp').filter((name) => name.startsWith('perf-') && name.endsWith('.map')))
   const { stdout } = await run('bash', [SCRIPT, '--rounds', '1', '--seconds', '2', data], { cwd: REPO_ROOT, timeout: 180_000 })
   for (const arm of ['ours', 'node']) t.regex(stdout, new RegExp(`^round 1: ${arm} \\d+ req/s$`, 'm'))
