@@ -38,9 +38,9 @@ here_port=$(free_port)
 other_port=$(free_port)
 while [ "$other_port" = "$here_port" ]; do other_port=$(free_port); done
 
-start_server () { # root, port
+start_server () { # root, port: prints the server's pid
   (cd "$scratch" && exec node "$1/packages/gateway/bin/line-server.js" serve "$data" --host 127.0.0.1 --port "$2" --index-dir "$scratch/index" > /dev/null 2>&1) &
-  servers+=($!)
+  echo $!
 }
 main_thread_ns () { awk '{print $1}' "/proc/$1/task/$1/schedstat"; }
 measure () { # pid, port, seed, seconds: prints "req/s main-µs-per-request"
@@ -53,11 +53,10 @@ measure () { # pid, port, seed, seconds: prints "req/s main-µs-per-request"
 
 results="$scratch/results"
 for block in $(seq "$blocks"); do
-  servers=()
   # Alternate which server starts first, and which runs first in each pair.
-  if [ $((block % 2)) -eq 1 ]; then start_server "$PWD" "$here_port"; start_server "$scratch/other" "$other_port"
-  else start_server "$scratch/other" "$other_port"; start_server "$PWD" "$here_port"; servers=("${servers[1]}" "${servers[0]}"); fi
-  here=${servers[0]} other=${servers[1]}
+  if [ $((block % 2)) -eq 1 ]; then here=$(start_server "$PWD" "$here_port"); other=$(start_server "$scratch/other" "$other_port")
+  else other=$(start_server "$scratch/other" "$other_port"); here=$(start_server "$PWD" "$here_port"); fi
+  servers=("$here" "$other")
   wait_for_http "http://127.0.0.1:$here_port/readyz" 120
   wait_for_http "http://127.0.0.1:$other_port/readyz" 120
   measure "$here" "$here_port" 0 1 >/dev/null
