@@ -13,6 +13,8 @@ export interface LineEngineOptions {
   readonly index: SharedLineIndex
   /** Worker threads. */
   readonly threads: number
+  /** How much lower the workers' CPU priority is than the caller's (a nice increment); default 0. */
+  readonly workerNiceIncrement?: number
   /** Lookups queued or running before new ones are refused with 503; default 16384. */
   readonly maxPendingLookups?: number
   /** Most lines in one worker task; default 256. */
@@ -82,6 +84,7 @@ export class LineEngine {
       index: options.index,
       expectedData: options.expectedData,
       threads: options.threads,
+      niceIncrement: options.workerNiceIncrement ?? 0,
       // Never the binding limit: every batch holds at least one of maxPendingLookups lookups.
       maxQueuedBatches: this.maxPendingLookups
     })

@@ -20,6 +20,11 @@ export interface LookupPoolOptions {
   readonly expectedData: { readonly sizeBytes: number, readonly mtimeNs: bigint }
   /** Worker threads; each holds its own fd on the data file. */
   readonly threads: number
+  /**
+   * Nice increment each worker applies to its own thread. Piscina does it with its optional
+   * dependency @napi-rs/nice; where that addon cannot load, the workers keep the caller's priority.
+   */
+  readonly niceIncrement: number
   /** Batches that may wait for a worker before `run` rejects; the engine bounds lookups before this. */
   readonly maxQueuedBatches: number
 }
@@ -42,6 +47,7 @@ export function createLookupPool (options: LookupPoolOptions): Piscina {
     maxQueue: options.maxQueuedBatches,
     // The lookup is synchronous (readSync); more than one task per worker only adds latency.
     concurrentTasksPerWorker: 1,
+    niceIncrement: options.niceIncrement,
     // Piscina's own run/wait-time histograms cost a record per task and nothing here reads them.
     recordTiming: false,
     resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB }

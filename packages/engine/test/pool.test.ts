@@ -1,3 +1,4 @@
+import { readdirSync, readFileSync } from 'node:fs'
 import test from 'ava'
 import { createTempDir, referenceLines } from '@line-server/testkit'
 import { createLookupPool, WORKER_YOUNG_GENERATION_MB } from '../src/pool.js'
@@ -15,6 +16,7 @@ test('workers run with the small young generation and still return batches far l
     index: file.index,
     expectedData: { sizeBytes: file.identity.sizeBytes, mtimeNs: file.identity.mtimeNs },
     threads: 2,
+    niceIncrement: 0,
     maxQueuedBatches: 16
   })
   t.teardown(async () => { await pool.close({ force: true }) })
@@ -33,4 +35,41 @@ test('workers run with the small young generation and still return batches far l
   }
   t.true(pool.threads.length >= 1)
   for (const worker of pool.threads) t.is(worker.resourceLimits?.maxYoungGenerationSizeMb, WORKER_YOUNG_GENERATION_MB)
+})
+
+/** Each thread of this process with its nice value (Linux: field 19 of /proc/self/task/<tid>/stat). */
+function threadNiceValues (): Map<number, number> {
+  const values = new Map<number, number>()
+  for (const tid of readdirSync('/proc/self/task')) {
+    const stat = readFileSync(`/proc/self/task/${tid}/stat`, 'utf8')
+    // The thread's name, in parentheses, may hold spaces; the fields after it do not.
+    values.set(Number(tid), Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16]))
+  }
+  return values
+}
+
+const onLinux = process.platform === 'linux' ? test : test.skip
+
+onLinux('each worker thread lowers its own priority by the nice increment, and only its own', async (t) => {
+  const file = await indexData(createTempDir(t), 'short', Buffer.from('a\nbb\nccc\n'), 64, 1024 * 1024)
+  const before = threadNiceValues()
+  const pool = createLookupPool({
+    dataPath: file.dataPath,
+    index: file.index,
+    expectedData: { sizeBytes: file.identity.sizeBytes, mtimeNs: file.identity.mtimeNs },
+    threads: 2,
+    niceIncrement: 7,
+    maxQueuedBatches: 16
+  })
+  t.teardown(async () => { await pool.close({ force: true }) })
+  // Two batches at once, so both workers have started (a worker sets its priority before its first task).
+  const results = await Promise.all([pool.run(Float64Array.of(0, 2)), pool.run(Float64Array.of(1))]) as LookupBatchResult[]
+  t.deepEqual(results.map((result) => Buffer.from(result.bytes).toString()), ['accc', 'bb'])
+  const after = threadNiceValues()
+  const newThreads = [...after].filter(([tid]) => !before.has(tid))
+  const base = after.get(process.pid)!
+  t.is(newThreads.filter(([, nice]) => nice === base + 7).length, pool.threads.length)
+  // The caller's threads, the event loop's first, keep their priority.
+  t.is(after.get(process.pid), before.get(process.pid))
+  for (const [tid, nice] of before) if (after.has(tid)) t.is(after.get(tid), nice, `thread ${tid}`)
 })

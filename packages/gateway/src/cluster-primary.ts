@@ -46,6 +46,7 @@ export async function runClusterPrimary (config: ServerConfig, logger: Logger): 
         port: address.port,
         processes: config.processes,
         threads: config.threads,
+        workerNice: config.workerNice,
         cacheBytes: config.cacheBytes
       })
     })

@@ -11,6 +11,12 @@ import { MAX_CACHE_BYTES } from './cache.js'
 // 256 MiB; 86.4% after 4.7 M at 64 MiB, whose 262k lines draw at most 89.1% of those requests.
 const DEFAULT_CACHE_BYTES = 256 * 1024 * 1024
 
+// The HTTP thread is what limits a process; the workers read on what CPU is left. At equal
+// priority a worker waking with a batch preempts the HTTP thread on a busy core (it waited for a
+// core 7-8% of the time, 2-4% with the workers niced). Measured side by side in
+// docs/performance.md (session 13).
+const DEFAULT_WORKER_NICE = 10
+
 export const SERVE_OPTIONS: readonly OptionSpec[] = [
   { flag: 'port', env: 'PORT', kind: 'integer', min: 0, max: 65535, default: 8080, description: 'TCP port to listen on (0 picks a free one)' },
   { flag: 'host', env: 'HOST', kind: 'string', default: '0.0.0.0', description: 'address to listen on' },
@@ -21,6 +27,7 @@ export const SERVE_OPTIONS: readonly OptionSpec[] = [
   { flag: 'threads', env: 'LINE_SERVER_THREADS', kind: 'integer', min: 1, max: 256, description: 'engine worker threads per process reading the file (default: cores / processes, 1 to 4)' },
   { flag: 'max-pending', env: 'LINE_SERVER_MAX_PENDING', kind: 'integer', min: 1, max: 10_000_000, default: 16384, description: 'lookups queued before new ones get 503 + Retry-After' },
   { flag: 'batch-max-lines', env: 'LINE_SERVER_BATCH_MAX_LINES', kind: 'integer', min: 1, max: 65536, default: 256, description: 'most lines sent to a worker in one task' },
+  { flag: 'worker-nice', env: 'LINE_SERVER_WORKER_NICE', kind: 'integer', min: 0, max: 19, default: DEFAULT_WORKER_NICE, description: 'how far below the HTTP thread the engine workers run in CPU priority (nice increment; 0 keeps them level)' },
   { flag: 'batch-eager-lines', env: 'LINE_SERVER_BATCH_EAGER_LINES', kind: 'integer', min: 1, max: 65536, default: 32, description: 'lookups that go to an idle worker at once instead of at the end of the event-loop turn' },
   { flag: 'headers-timeout-ms', env: 'LINE_SERVER_HEADERS_TIMEOUT_MS', kind: 'integer', min: 1, max: 3_600_000, default: 10_000, description: 'time a client has to send request headers' },
   { flag: 'request-timeout-ms', env: 'LINE_SERVER_REQUEST_TIMEOUT_MS', kind: 'integer', min: 1, max: 3_600_000, default: 30_000, description: 'time a client has to send a whole request' },
@@ -47,6 +54,8 @@ export interface ServerConfig {
   readonly heapGrowthPercent: number
   readonly processes: number
   readonly threads: number
+  /** Nice increment of the engine worker threads over the process's own. */
+  readonly workerNice: number
   readonly maxPendingLookups: number
   readonly batchMaxLines: number
   readonly batchEagerLines: number
@@ -103,6 +112,7 @@ export function loadServerConfig (argv: readonly string[], env: NodeJS.ProcessEn
       heapGrowthPercent: v['heap-growth-percent'] as number,
       processes: v.processes as number,
       threads: (v.threads as number | undefined) ?? defaultThreads(v.processes as number),
+      workerNice: v['worker-nice'] as number,
       maxPendingLookups: v['max-pending'] as number,
       batchMaxLines: v['batch-max-lines'] as number,
       batchEagerLines: v['batch-eager-lines'] as number,

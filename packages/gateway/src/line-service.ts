@@ -86,6 +86,7 @@ export class LineService {
       index,
       expectedData: { sizeBytes: header.dataSizeBytes, mtimeNs: header.dataMtimeNs },
       threads: config.threads,
+      workerNiceIncrement: config.workerNice,
       maxPendingLookups: config.maxPendingLookups,
       maxBatchLines: config.batchMaxLines,
       eagerBatchLines: config.batchEagerLines,

@@ -75,7 +75,7 @@ async function startServing (config: ServerConfig, logger: Logger): Promise<numb
     logger,
     progress: createProgressReporter(process.stderr, 'indexing'),
     servingMessage: isClusterWorker ? 'worker serving' : 'serving',
-    servingLogFields: () => ({ host: address.address, port: address.port, threads: config.threads, cacheBytes: config.cacheBytes, heapGrowthPercent: config.heapGrowthPercent })
+    servingLogFields: () => ({ host: address.address, port: address.port, threads: config.threads, workerNice: config.workerNice, cacheBytes: config.cacheBytes, heapGrowthPercent: config.heapGrowthPercent })
   })
   const metrics = createMetrics({
     counters,
