@@ -36,19 +36,19 @@ export function summariseRuns (runs) {
   }
 }
 
-export function formatSummary (summary, against) {
+export function formatSummary (summary, against, here = 'this tree') {
   const s = summary
   return [
-    `this tree against ${against}: req/s ${s.rpsRatio.toFixed(3)}× (median of ${s.runs} paired runs), ahead in ${s.runsAhead} of ${s.runs} runs`,
+    `${here} against ${against}: req/s ${s.rpsRatio.toFixed(3)}× (median of ${s.runs} paired runs), ahead in ${s.runsAhead} of ${s.runs} runs`,
     `  and in ${s.blocksAhead} of ${s.blocks} blocks (block ratios ${s.lowestBlock.toFixed(3)}-${s.highestBlock.toFixed(3)}); main-thread CPU per request ${s.mainMicrosRatio.toFixed(3)}×`
   ].join('\n')
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  const [file, against] = process.argv.slice(2)
+  const [file, against, here] = process.argv.slice(2)
   if (file === undefined || against === undefined) {
-    console.error('usage: builds-ab-summary.mjs <runs-file> <revision>')
+    console.error('usage: builds-ab-summary.mjs <runs-file> <revision> [<this tree\'s label>]')
     process.exit(2)
   }
-  console.log(formatSummary(summariseRuns(parseRuns(readFileSync(file, 'utf8'))), against))
+  console.log(formatSummary(summariseRuns(parseRuns(readFileSync(file, 'utf8'))), against, here))
 }

@@ -46,6 +46,7 @@ parse_options () {
   shift
   while [ $# -gt 0 ]; do
     name=${1#--}
+    name=${name//-/_} # --against-options sets $against_options
     case "$1" in
       --pin)
         [[ "$allowed" == *" pin "* ]] || { echo "unknown option $1" >&2; exit 2; }

@@ -17,7 +17,7 @@ interface Summary { runs: number, rpsRatio: number, runsAhead: number, blocks: n
 interface SummaryModule {
   parseRuns: (text: string) => Run[]
   summariseRuns: (runs: Run[]) => Summary
-  formatSummary: (summary: Summary, against: string) => string
+  formatSummary: (summary: Summary, against: string, here?: string) => string
 }
 const load = async (): Promise<SummaryModule> => await import(SUMMARY) as SummaryModule
 
@@ -52,6 +52,7 @@ test('pairs each run with its neighbour and sums blocks up geometrically', async
   const text = formatSummary(summary, 'abc123')
   t.regex(text, /^this tree against abc123: req\/s 1\.150× \(median of 4 paired runs\), ahead in 3 of 4 runs$/m)
   t.regex(text, /and in 1 of 2 blocks \(block ratios 1\.000-1\.149\); main-thread CPU per request 0\.850×$/m)
+  t.regex(formatSummary(summary, 'HEAD (--worker-nice 0)', 'this tree (--threads 3)'), /^this tree \(--threads 3\) against HEAD \(--worker-nice 0\): req\/s 1\.150×/m)
   t.throws(() => summariseRuns([]), { message: /no runs/ })
 })
 
@@ -69,6 +70,7 @@ test('the summary refuses to run without its arguments, and the script refuses b
     [['--against', 'HEAD', '--blocks', '0', data], /positive integers, not 0/],
     [['--against', 'HEAD', '--seconds', '1.5', data], /positive integers, not 1\.5/],
     [['--against', 'HEAD', '--rounds'], /--rounds needs a value/],
+    [['--against', 'HEAD', '--against-options'], /--against-options needs a value/],
     [['--against', 'no-such-revision-here', data], /no such revision: no-such-revision-here/],
     [['--against', 'HEAD', join(dir, 'missing.txt')], /no data file/]
   ]

@@ -11,11 +11,12 @@ import { MAX_CACHE_BYTES } from './cache.js'
 // 256 MiB; 86.4% after 4.7 M at 64 MiB, whose 262k lines draw at most 89.1% of those requests.
 const DEFAULT_CACHE_BYTES = 256 * 1024 * 1024
 
-// The HTTP thread is what limits a process; the workers read on what CPU is left. At equal
-// priority a worker waking with a batch preempts the HTTP thread on a busy core (it waited for a
-// core 7-8% of the time, 2-4% with the workers niced). Measured side by side in
-// docs/performance.md (session 13).
-const DEFAULT_WORKER_NICE = 10
+// 0: the workers keep the process's priority. Niced, they stop preempting the HTTP thread (the
+// bottleneck) when they wake on a busy core: under wrk -c100 on 2 cores it waited for a core
+// 7-8% of the time at 0, 2-4% at 10, and served 3% more in paired runs. But a niced worker also
+// yields to every other busy process, and the bench's own runs (autocannon, a Node process, as
+// the load) did worse at 10 than at 0; docs/performance.md, session 13.
+const DEFAULT_WORKER_NICE = 0
 
 export const SERVE_OPTIONS: readonly OptionSpec[] = [
   { flag: 'port', env: 'PORT', kind: 'integer', min: 0, max: 65535, default: 8080, description: 'TCP port to listen on (0 picks a free one)' },

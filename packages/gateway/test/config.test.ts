@@ -21,7 +21,7 @@ test('a data file alone gives a frozen config with the documented defaults', (t)
   t.is(config.checkpointEveryLines, 64)
   t.is(config.checkpointEveryBytes, 16 * 1024)
   t.is(config.heapGrowthPercent, 20)
-  t.is(config.workerNice, 10)
+  t.is(config.workerNice, 0)
   t.true(config.threads >= 1)
 })
 
@@ -63,7 +63,7 @@ test('the heap growth percent comes from its env var, 0 gives the choice back to
 })
 
 test('the nice increment of the workers is 0 to 19, from its flag or env var, and nonsense is refused', (t) => {
-  for (const [argv, env, expected] of [[[], { LINE_SERVER_WORKER_NICE: '0' }, 0], [['--worker-nice=19'], {}, 19], [['--worker-nice', '3'], { LINE_SERVER_WORKER_NICE: '7' }, 3]] as const) {
+  for (const [argv, env, expected] of [[[], { LINE_SERVER_WORKER_NICE: '10' }, 10], [['--worker-nice=19'], {}, 19], [['--worker-nice', '3'], { LINE_SERVER_WORKER_NICE: '7' }, 3]] as const) {
     const result = loadServerConfig(['data.txt', ...argv], env)
     if (result.kind !== 'ok') return t.fail(JSON.stringify(result))
     t.is(result.config.workerNice, expected)
