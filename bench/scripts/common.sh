@@ -62,3 +62,15 @@ parse_options () {
     shift
   done
 }
+
+# For scripts that run one server at a time on $data: a scratch directory removed on exit, with
+# the server whose pid is in $server (if any) killed first; the line count $lines, the wrk script
+# $lua and a free $port.
+prepare_server_run () {
+  scratch=$(mktemp -d)
+  server=""
+  trap '[ -n "$server" ] && kill "$server" 2>/dev/null; rm -rf "$scratch"' EXIT
+  lines=$(data_line_count "$data")
+  lua=$(random_lines_lua "$scratch")
+  port=$(free_port)
+}

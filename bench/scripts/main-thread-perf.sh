@@ -18,13 +18,7 @@ require_data_file "$data"
 require_tools wrk curl perf
 # 2 kHz: 500 µs of CPU per sample; over a 5 s run at 15k req/s, 0.1 µs per request is 150 samples.
 hz=2000
-scratch=$(mktemp -d)
-server=""
-trap '[ -n "$server" ] && kill "$server" 2>/dev/null; rm -rf "$scratch"' EXIT
-
-lines=$(data_line_count "$data")
-lua=$(random_lines_lua "$scratch")
-port=$(free_port)
+prepare_server_run
 root=$PWD
 data=$(realpath "$data")
 

@@ -18,12 +18,7 @@ for number in "$rounds" "$seconds"; do
 done
 require_data_file "$data"
 require_tools wrk curl
-scratch=$(mktemp -d)
-server=""
-trap '[ -n "$server" ] && kill "$server" 2>/dev/null; rm -rf "$scratch"' EXIT
-lines=$(data_line_count "$data")
-lua=$(random_lines_lua "$scratch")
-port=$(free_port)
+prepare_server_run
 data=$(realpath "$data")
 
 # Run and wait ns of every thread of $1, one "tid run wait" line each.

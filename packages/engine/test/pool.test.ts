@@ -1,25 +1,32 @@
 import { readdirSync, readFileSync } from 'node:fs'
-import test from 'ava'
+import test, { type ExecutionContext } from 'ava'
+import type { Piscina } from 'piscina'
 import { createTempDir, referenceLines } from '@line-server/testkit'
 import { createLookupPool, WORKER_YOUNG_GENERATION_MB } from '../src/pool.js'
 import type { LookupBatchResult } from '../src/line-reader.js'
-import { indexData } from './helpers/indexed-file.js'
+import { indexData, type IndexedFile } from './helpers/indexed-file.js'
 
 // 300 lines of 64 KiB to 200 KiB: one batch of all of them returns 40 MB, twenty times the
 // workers' young generation.
 const LONG_LINES = Buffer.from(Array.from({ length: 300 }, (_, i) => String.fromCharCode(97 + (i % 26)).repeat(65536 + i * 457)).join('\n'))
 
-test('workers run with the small young generation and still return batches far larger than it', async (t) => {
-  const file = await indexData(createTempDir(t), 'long', LONG_LINES, 64, 1024 * 1024)
+/** A pool of two workers on an indexed file, closed when the test ends. */
+function twoWorkerPool (t: ExecutionContext, file: IndexedFile, niceIncrement: number): Piscina {
   const pool = createLookupPool({
     dataPath: file.dataPath,
     index: file.index,
     expectedData: { sizeBytes: file.identity.sizeBytes, mtimeNs: file.identity.mtimeNs },
     threads: 2,
-    niceIncrement: 0,
+    niceIncrement,
     maxQueuedBatches: 16
   })
   t.teardown(async () => { await pool.close({ force: true }) })
+  return pool
+}
+
+test('workers run with the small young generation and still return batches far larger than it', async (t) => {
+  const file = await indexData(createTempDir(t), 'long', LONG_LINES, 64, 1024 * 1024)
+  const pool = twoWorkerPool(t, file, 0)
   const reference = referenceLines(LONG_LINES)
   const all = Float64Array.from(reference.keys())
   const results = await Promise.all([1, 2, 3, 4].map(async () => await pool.run(all) as LookupBatchResult))
@@ -53,15 +60,7 @@ const onLinux = process.platform === 'linux' ? test : test.skip
 onLinux('each worker thread lowers its own priority by the nice increment, and only its own', async (t) => {
   const file = await indexData(createTempDir(t), 'short', Buffer.from('a\nbb\nccc\n'), 64, 1024 * 1024)
   const before = threadNiceValues()
-  const pool = createLookupPool({
-    dataPath: file.dataPath,
-    index: file.index,
-    expectedData: { sizeBytes: file.identity.sizeBytes, mtimeNs: file.identity.mtimeNs },
-    threads: 2,
-    niceIncrement: 7,
-    maxQueuedBatches: 16
-  })
-  t.teardown(async () => { await pool.close({ force: true }) })
+  const pool = twoWorkerPool(t, file, 7)
   // Two batches at once, so both workers have started (a worker sets its priority before its first task).
   const results = await Promise.all([pool.run(Float64Array.of(0, 2)), pool.run(Float64Array.of(1))]) as LookupBatchResult[]
   t.deepEqual(results.map((result) => Buffer.from(result.bytes).toString()), ['accc', 'bb'])
