@@ -19,9 +19,7 @@ source bench/scripts/common.sh
 against="" blocks=12 rounds=4 seconds=2 options="" against_options="" data=bench/.data/lines-1073741824-seed1.txt
 parse_options "against blocks rounds seconds options against_options" "$@"
 [ -n "$against" ] || { echo "usage: builds-ab.sh --against <git-rev> [--blocks N] [--rounds N] [--seconds S] [--options \"...\"] [--against-options \"...\"] [data-file]" >&2; exit 2; }
-for number in "$blocks" "$rounds" "$seconds"; do
-  [[ "$number" =~ ^[1-9][0-9]*$ ]] || { echo "--blocks, --rounds and --seconds take positive integers, not $number" >&2; exit 2; }
-done
+require_positive_integers "--blocks, --rounds and --seconds" "$blocks" "$rounds" "$seconds"
 require_data_file "$data"
 require_tools git wrk curl
 git rev-parse --verify --quiet "$against^{commit}" >/dev/null || { echo "no such revision: $against" >&2; exit 2; }
@@ -47,12 +45,9 @@ start_server () { # root, port, server options, log name: prints the server's pi
   echo $!
 }
 wait_for_server () { # pid, port, log name: a server that exits (e.g. on a bad option) fails at once
-  for _ in $(seq 1200); do
-    curl -sf -o /dev/null "http://127.0.0.1:$2/readyz" && return 0
-    kill -0 "$1" 2>/dev/null || { echo "the $3 server exited:" >&2; cat "$scratch/$3.log" >&2; exit 1; }
-    sleep 0.1
-  done
-  echo "the $3 server did not get ready within 120 s" >&2; exit 1
+  wait_for_http "http://127.0.0.1:$2/readyz" 120 "$1" && return 0
+  if kill -0 "$1" 2>/dev/null; then echo "the $3 server did not get ready within 120 s" >&2; else echo "the $3 server exited:" >&2; cat "$scratch/$3.log" >&2; fi
+  exit 1
 }
 main_thread_ns () { awk '{print $1}' "/proc/$1/task/$1/schedstat"; }
 measure () { # pid, port, seed, seconds: prints "req/s main-µs-per-request"

@@ -26,10 +26,26 @@ random_lines_lua () {
 }
 
 # Waits up to $2 seconds for a 2xx answer from URL $1; says so on stderr and fails if none came.
+# Given the server's pid as $3, fails as soon as that process has exited (e.g. on a bad option)
+# instead of waiting out the time.
 wait_for_http () {
-  for _ in $(seq $(( $2 * 10 ))); do curl -sf -o /dev/null "$1" && return 0; sleep 0.1; done
+  for _ in $(seq $(( $2 * 10 ))); do
+    curl -sf -o /dev/null "$1" && return 0
+    if [ -n "${3:-}" ] && ! kill -0 "$3" 2>/dev/null; then echo "process $3 exited before $1 answered" >&2; return 1; fi
+    sleep 0.1
+  done
   echo "no answer from $1 within $2 s" >&2
   return 1
+}
+
+# Exits 2 unless every value after the first argument (the options' names, for the message) is a
+# positive integer.
+require_positive_integers () {
+  local names=$1 number
+  shift
+  for number in "$@"; do
+    [[ "$number" =~ ^[1-9][0-9]*$ ]] || { echo "$names take positive integers, not $number" >&2; exit 2; }
+  done
 }
 
 # A TCP port that was free a moment ago.

@@ -35,7 +35,7 @@ LUA
 port=$(free_port)
 node packages/gateway/bin/line-server.js serve "$data" --host 127.0.0.1 --port "$port" ${cache:+--cache-bytes "$cache"} > "$scratch/server.log" 2>&1 &
 server=$!
-wait_for_http "http://127.0.0.1:$port/readyz" 60 || { cat "$scratch/server.log" >&2; exit 1; }
+wait_for_http "http://127.0.0.1:$port/readyz" 60 "$server" || { cat "$scratch/server.log" >&2; exit 1; }
 metric() { curl -s "http://127.0.0.1:$port/metrics" | awk -v k="$1" '$1 == k { print $2 }'; }
 echo "cache budget ${cache:-the default}; $lines lines; $windows windows of $seconds s"
 total=0

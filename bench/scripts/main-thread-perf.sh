@@ -32,7 +32,7 @@ run_arm () { # arm, round
     (cd "$scratch" && exec node --perf-basic-prof "$root/bench/dist/src/baselines/node-readsync-server.js" "$data" --host 127.0.0.1 --port "$port" > server.log 2>&1) &
   fi
   server=$!
-  wait_for_http "http://127.0.0.1:$port/lines/1" 60 || { echo "$arm did not start:" >&2; cat "$scratch/server.log" >&2; exit 1; }
+  wait_for_http "http://127.0.0.1:$port/lines/1" 60 "$server" || { echo "$arm did not start:" >&2; cat "$scratch/server.log" >&2; exit 1; }
   wrk -t2 -c100 -d3 -s "$lua" "http://127.0.0.1:$port/" -- "$lines" "$round" >/dev/null
   perf record -q -g -e cpu-clock -F "$hz" -p "$server" -o "$scratch/$arm-$round.data" >/dev/null 2>&1 &
   recorder=$!

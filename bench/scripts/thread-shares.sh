@@ -13,9 +13,7 @@ cd "$(dirname "$0")/../.."
 source bench/scripts/common.sh
 rounds=3 seconds=5 options="" data=bench/.data/lines-1073741824-seed1.txt
 parse_options "rounds seconds options" "$@"
-for number in "$rounds" "$seconds"; do
-  [[ "$number" =~ ^[1-9][0-9]*$ ]] || { echo "--rounds and --seconds take positive integers, not $number" >&2; exit 2; }
-done
+require_positive_integers "--rounds and --seconds" "$rounds" "$seconds"
 require_data_file "$data"
 require_tools wrk curl
 prepare_server_run
@@ -33,7 +31,7 @@ run_arm () { # arm, round
     node bench/dist/src/baselines/node-readsync-server.js "$data" --host 127.0.0.1 --port "$port" > "$scratch/server.log" 2>&1 &
   fi
   server=$!
-  wait_for_http "http://127.0.0.1:$port/lines/1" 120 || { echo "$arm did not start:" >&2; cat "$scratch/server.log" >&2; exit 1; }
+  wait_for_http "http://127.0.0.1:$port/lines/1" 120 "$server" || { echo "$arm did not start:" >&2; cat "$scratch/server.log" >&2; exit 1; }
   wrk -t2 -c100 -d2 -s "$lua" "http://127.0.0.1:$port/" -- "$lines" "$round" > /dev/null
   thread_times "$server" > "$scratch/before"
   started=$(date +%s%N)
@@ -63,8 +61,8 @@ for round in $(seq "$rounds"); do
 done
 # Each column's median over the rounds, per server.
 for arm in ours node; do
-  awk -v arm="$arm" '$1 == arm' "$scratch/rows" | node -e "
-    const rows = require('fs').readFileSync(0, 'utf8').trim().split('\n').map((line) => line.split(' '))
-    const median = (values) => { const s = values.map(Number).sort((a, b) => a - b); const m = s.length >> 1; return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2 }
-    console.log([rows[0][0], ...rows[0].slice(1).map((_, i) => median(rows.map((row) => row[i + 1])))].join(' '))"
+  awk -v arm="$arm" '$1 == arm' "$scratch/rows" | node --input-type=module -e "
+    const { median } = await import('./bench/dist/src/ladder/ladder-results.js')
+    const rows = (await import('node:fs')).readFileSync(0, 'utf8').trim().split('\\n').map((line) => line.split(' '))
+    console.log([rows[0][0], ...rows[0].slice(1).map((_, i) => median(rows.map((row) => Number(row[i + 1]))))].join(' '))"
 done | print_rows "median of $rounds:"
